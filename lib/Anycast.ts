@@ -1,0 +1,359 @@
+import { ChannelClosedError, ReceiverError, ReceiverStoppedError, SenderError } from './errors';
+import { checkSignal, listenForAbort } from './internal/abortable';
+import { Deque } from './internal/Deque';
+import { PENDING, READY, readyOf, STOPPED, type PollState, type Pollable } from './internal/readiness';
+import type { ChannelSender } from './internal/SenderObserver';
+import { checkPositiveInteger } from './internal/validate';
+import { WaitQueue, type WaitNode } from './internal/WaitQueue';
+import { WakerSet, type Waker } from './internal/WakerSet';
+import { Receiver, type AbortOptions } from './Receiver';
+import { Sender } from './Sender';
+
+/** Options of {@link Anycast}. */
+export interface AnycastOptions {
+  /**
+   * The channel's name, used in `toString()` and error messages.
+   * @defaultValue `anycast-<n>`, numbered in creation order
+   */
+  readonly name?: string;
+  /**
+   * How many messages the buffer holds before `send()` waits. An integer from 1 and up.
+   * @defaultValue `10`
+   */
+  readonly maxsize?: number;
+}
+
+const SENT: Promise<void> = Promise.resolve();
+let anycastCount = 0;
+
+/** A sender waiting for room, in arrival order. */
+interface BlockedSend<T> {
+  readonly message: T;
+  readonly sender: Sender<T>;
+  readonly resolve: () => void;
+  readonly reject: (reason: unknown) => void;
+  stopListening: (() => void) | undefined;
+}
+
+/**
+ * A channel that delivers each message to exactly one receiver.
+ *
+ * ## Guarantees
+ * - **Ordering:** messages are received in send order; senders blocked together resume in
+ *   arrival order.
+ * - **Buffer:** one shared buffer of `maxsize` messages (default 10). With room, `send()` places
+ *   the message before it returns its promise.
+ * - **When full:** `send()` waits until a receiver makes room; nothing is dropped.
+ * - **Receivers:** a message goes to one receiver; a waiting receiver is handed it in the
+ *   sender's call stack. A receiver whose `ready()` resolved holds that message for itself; if
+ *   it is closed before consuming, the message goes back to the front of the channel.
+ * - **Closing:** `send()` throws {@link SenderError} (cause {@link ChannelClosedError}), blocked
+ *   senders are released with it; receivers drain the buffer, then stop with
+ *   {@link ReceiverStoppedError} (cause {@link ChannelClosedError}).
+ * - **Cancellation:** an aborted `send()` has not sent its message and loses its place in line;
+ *   an aborted `ready()`/`receive()` takes nothing.
+ * - **Not guaranteed:** which of several waiting receivers gets a given message (the one that
+ *   has waited longest, in practice).
+ *
+ * @example
+ * ```ts
+ * const channel = new Anycast<number>({ name: 'jobs', maxsize: 2 });
+ * const sender = channel.newSender();
+ * const receiver = channel.newReceiver();
+ * await sender.send(1);
+ * await sender.send(2);
+ * console.log(await receiver.receive(), await receiver.receive());
+ * // Logs: 1 2
+ * ```
+ */
+export class Anycast<T> {
+  /** @internal */
+  readonly _core: AnycastCore<T>;
+
+  constructor(options: AnycastOptions = {}) {
+    const { name = `anycast-${++anycastCount}`, maxsize = 10 } = options;
+    if (typeof name !== 'string') {
+      throw new TypeError(`Expected \`name\` to be a string, got ${typeof name}`);
+    }
+    this._core = new AnycastCore<T>(this, name, checkPositiveInteger('maxsize', maxsize));
+  }
+
+  /** The channel's name. */
+  get name(): string {
+    return this._core.name;
+  }
+
+  /** How many messages the buffer holds. */
+  get maxsize(): number {
+    return this._core.maxsize;
+  }
+
+  /** Whether `close()` was called. */
+  get isClosed(): boolean {
+    return this._core.closed;
+  }
+
+  /** A new sender; on a closed channel, one whose `send()` throws. */
+  newSender(): Sender<T> {
+    return new AnycastSender(this._core);
+  }
+
+  /** A new receiver; on a closed channel, one that drains the buffer and then stops. */
+  newReceiver(): Receiver<T> {
+    return new AnycastReceiver(this._core);
+  }
+
+  /**
+   * Closes the channel: sends fail from now on, blocked senders are released with
+   * {@link SenderError}, and receivers stop once the buffer is drained. Idempotent.
+   */
+  close(): Promise<void> {
+    this._core.close();
+    return SENT;
+  }
+
+  toString(): string {
+    return `Anycast:${this._core.name}`;
+  }
+}
+
+/** The state of one Anycast channel, shared by its facade, senders and receivers. */
+class AnycastCore<T> {
+  /** Messages sent and not yet handed to a receiver, oldest first. */
+  readonly buffer = new Deque<T>();
+  /** Receivers someone is waiting on that hold no message, longest waiting first. */
+  readonly waitingReceivers = new WaitQueue<AnycastReceiver<T>>();
+  /** Senders waiting for room, in arrival order. */
+  readonly blockedSenders = new WaitQueue<BlockedSend<T>>();
+  /** Set once by `close()`; never unset. */
+  closed = false;
+
+  constructor(
+    readonly channel: Anycast<T>,
+    readonly name: string,
+    readonly maxsize: number,
+  ) {}
+
+  /** Places `message` without waiting if it can: to a waiting receiver, or in the buffer. */
+  trySend(message: T): boolean {
+    const receiver = this.waitingReceivers.shift();
+    if (receiver !== undefined) {
+      receiver.hand(message);
+      return true;
+    }
+    if (this.buffer.length < this.maxsize) {
+      this.buffer.push(message);
+      return true;
+    }
+    return false;
+  }
+
+  send(message: T, sender: Sender<T>, signal: AbortSignal | undefined): Promise<void> {
+    if (this.closed) {
+      return Promise.reject(this.senderClosedError(sender));
+    }
+    if (signal?.aborted) {
+      return Promise.reject(signal.reason);
+    }
+    if (this.trySend(message)) {
+      return SENT;
+    }
+    return this.waitForRoom(message, sender, signal);
+  }
+
+  /** Takes the oldest buffered message (the buffer must not be empty) and lets a blocked sender in. */
+  take(): T {
+    const message = this.buffer.shift();
+    this.admitBlockedSenders();
+    return message;
+  }
+
+  /** A message a closing receiver had reserved: to a waiting receiver, else to the front. */
+  giveBack(message: T): void {
+    const receiver = this.waitingReceivers.shift();
+    if (receiver !== undefined) {
+      receiver.hand(message);
+    } else {
+      this.buffer.unshift(message);
+    }
+  }
+
+  close(): void {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    for (let blocked = this.blockedSenders.shift(); blocked !== undefined; blocked = this.blockedSenders.shift()) {
+      blocked.stopListening?.();
+      blocked.reject(this.senderClosedError(blocked.sender));
+    }
+    for (let receiver = this.waitingReceivers.shift(); receiver !== undefined; receiver = this.waitingReceivers.shift()) {
+      receiver.wakeAll();
+    }
+  }
+
+  senderClosedError(sender: Sender<T>): SenderError<T> {
+    const cause = new ChannelClosedError(this.channel);
+    return new SenderError('The channel was closed', sender, { cause });
+  }
+
+  private waitForRoom(message: T, sender: Sender<T>, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const blocked: BlockedSend<T> = { message, sender, resolve, reject, stopListening: undefined };
+      const node = this.blockedSenders.push(blocked);
+      if (signal !== undefined) {
+        blocked.stopListening = listenForAbort(signal, () => {
+          this.blockedSenders.remove(node);
+          reject(signal.reason);
+        });
+      }
+    });
+  }
+
+  private admitBlockedSenders(): void {
+    while (this.buffer.length < this.maxsize) {
+      const blocked = this.blockedSenders.shift();
+      if (blocked === undefined) {
+        return;
+      }
+      blocked.stopListening?.();
+      this.buffer.push(blocked.message);
+      blocked.resolve();
+    }
+  }
+}
+
+class AnycastSender<T> extends Sender<T> implements ChannelSender<T> {
+  constructor(private readonly core: AnycastCore<T>) {
+    super();
+  }
+
+  send(message: T, options?: AbortOptions): Promise<void> {
+    return this.core.send(message, this, checkSignal(options?.signal));
+  }
+
+  _trySend(message: T): boolean {
+    return !this.core.closed && this.core.trySend(message);
+  }
+
+  _closeChannel(): Promise<void> {
+    return this.core.channel.close();
+  }
+
+  override toString(): string {
+    return `AnycastSender:${this.core.name}`;
+  }
+}
+
+class AnycastReceiver<T> extends Receiver<T> implements Pollable {
+  /** The message this receiver was handed or reserved, kept until `consume()` or `close()`. */
+  private reserved: T | undefined;
+  private isHolding = false;
+  /** Set once by `close()`; never unset. */
+  private closed = false;
+  /** Pending `ready()` calls and Observable subscribers of this receiver. */
+  private readonly wakers = new WakerSet();
+  /** This receiver's place among the channel's waiting receivers, while it has one. */
+  private waitingNode: WaitNode<AnycastReceiver<T>> | undefined;
+
+  constructor(private readonly core: AnycastCore<T>) {
+    super();
+  }
+
+  ready(options?: AbortOptions): Promise<boolean> {
+    return readyOf(this, checkSignal(options?.signal));
+  }
+
+  consume(): T {
+    if (this.isHolding) {
+      const message = this.reserved as T;
+      this.reserved = undefined;
+      this.isHolding = false;
+      return message;
+    }
+    if (this.isStopped()) {
+      throw this.stoppedError();
+    }
+    throw new ReceiverError('consume() was called before ready() resolved true', this);
+  }
+
+  override close(): void {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    this.leaveWaitingLine();
+    if (this.isHolding) {
+      const message = this.reserved as T;
+      this.reserved = undefined;
+      this.isHolding = false;
+      this.core.giveBack(message);
+    }
+    this.wakers.wakeAll();
+  }
+
+  override toString(): string {
+    return `AnycastReceiver:${this.core.name}`;
+  }
+
+  _poll(): PollState {
+    if (this.isHolding) {
+      return READY;
+    }
+    if (this.closed) {
+      return STOPPED;
+    }
+    if (this.core.buffer.length > 0) {
+      this.reserved = this.core.take();
+      this.isHolding = true;
+      return READY;
+    }
+    return this.core.closed ? STOPPED : PENDING;
+  }
+
+  _park(waker: Waker): void {
+    this.wakers.add(waker);
+    if (this.waitingNode === undefined && !this.closed && !this.core.closed) {
+      this.waitingNode = this.core.waitingReceivers.push(this);
+    }
+  }
+
+  _unpark(waker: Waker): void {
+    this.wakers.remove(waker);
+    if (this.wakers.isEmpty) {
+      this.leaveWaitingLine();
+    }
+  }
+
+  /** Called by the channel, which has taken this receiver out of its waiting line. */
+  hand(message: T): void {
+    this.waitingNode = undefined;
+    this.reserved = message;
+    this.isHolding = true;
+    this.wakers.wakeAll();
+  }
+
+  /** Called by the channel on close, which has taken this receiver out of its waiting line. */
+  wakeAll(): void {
+    this.waitingNode = undefined;
+    this.wakers.wakeAll();
+  }
+
+  private leaveWaitingLine(): void {
+    if (this.waitingNode !== undefined) {
+      this.core.waitingReceivers.remove(this.waitingNode);
+      this.waitingNode = undefined;
+    }
+  }
+
+  private isStopped(): boolean {
+    return this.closed || (this.core.closed && this.core.buffer.length === 0);
+  }
+
+  private stoppedError(): ReceiverStoppedError<T> {
+    if (this.closed) {
+      return new ReceiverStoppedError(this);
+    }
+    return new ReceiverStoppedError(this, { cause: new ChannelClosedError(this.core.channel) });
+  }
+}

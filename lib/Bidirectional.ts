@@ -1,0 +1,183 @@
+import type { Observer } from 'rxjs';
+import { Broadcast, type BroadcastReceiver } from './Broadcast';
+import { ChannelError, ReceiverError, ReceiverInvalidatedError, ReceiverStoppedError, SenderError } from './errors';
+import type { PollState } from './internal/readiness';
+import { SenderObserver, type ChannelSender } from './internal/SenderObserver';
+import { checkString } from './internal/validate';
+import type { Waker } from './internal/WakerSet';
+import { Receiver, type AbortOptions } from './Receiver';
+import type { Sender, SenderObserverOptions } from './Sender';
+
+/**
+ * One end of a {@link Bidirectional} channel: a receiver of `R` that can also send `S`.
+ *
+ * @example
+ * ```ts
+ * const handle: BidirectionalHandle<string, number> = channel.clientHandle;
+ * await handle.send('ping');
+ * ```
+ */
+export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> {
+  /** @internal Made by {@link Bidirectional}. */
+  constructor(
+    private readonly owner: { close(): Promise<void> },
+    private readonly sender: Sender<S>,
+    private readonly receiver: BroadcastReceiver<R>,
+  ) {
+    super();
+  }
+
+  /**
+   * Sends `message` to the other end.
+   *
+   * @throws {@link SenderError} when the channel is closed; its `cause` is a {@link ChannelError}
+   * whose `channel` is the Bidirectional and whose own `cause` is the {@link ChannelClosedError}.
+   */
+  async send(message: S, options?: AbortOptions): Promise<void> {
+    try {
+      await this.sender.send(message, options);
+    } catch (error) {
+      if (error instanceof SenderError && error.cause instanceof ChannelError) {
+        throw new SenderError(error.message, this, { cause: this.channelError(error.cause) });
+      }
+      throw error;
+    }
+  }
+
+  /** See {@link Sender.asObserver}. */
+  asObserver(options: SenderObserverOptions = {}): Observer<S> {
+    return new SenderObserver(this, options);
+  }
+
+  ready(options?: AbortOptions): Promise<boolean> {
+    return this.receiver.ready(options);
+  }
+
+  /**
+   * @throws {@link ReceiverStoppedError} when the channel was closed and drained; its `cause` is a
+   * {@link ChannelError} whose `channel` is the Bidirectional and whose own `cause` is the
+   * {@link ChannelClosedError}.
+   */
+  consume(): R {
+    try {
+      return this.receiver.consume();
+    } catch (error) {
+      throw this.rewrapReceiverError(error);
+    }
+  }
+
+  override close(): void {
+    this.receiver.close();
+  }
+
+  override toString(): string {
+    return `BidirectionalHandle:${String(this.receiver)}`;
+  }
+
+  /** @internal */
+  _poll(): PollState {
+    return this.receiver._poll();
+  }
+
+  /** @internal */
+  _park(waker: Waker): void {
+    this.receiver._park(waker);
+  }
+
+  /** @internal */
+  _unpark(waker: Waker): void {
+    this.receiver._unpark(waker);
+  }
+
+  /** @internal */
+  _trySend(message: S): boolean {
+    return (this.sender as Sender<S> & ChannelSender<S>)._trySend(message);
+  }
+
+  /** @internal */
+  _closeChannel(): Promise<void> {
+    return this.owner.close();
+  }
+
+  private rewrapReceiverError(error: unknown): unknown {
+    if (!(error instanceof ReceiverError)) {
+      return error;
+    }
+    const cause = error.cause instanceof ChannelError ? { cause: this.channelError(error.cause) } : {};
+    if (error instanceof ReceiverStoppedError) {
+      return new ReceiverStoppedError(this, cause);
+    }
+    if (error instanceof ReceiverInvalidatedError) {
+      return new ReceiverInvalidatedError(error.message, this, cause);
+    }
+    return new ReceiverError(error.message, this, cause);
+  }
+
+  private channelError(original: ChannelError): ChannelError {
+    return new ChannelError(`Error in the underlying channel ${String(original.channel)}: ${original.message}`, this.owner, {
+      cause: original,
+    });
+  }
+}
+
+/**
+ * A pair of {@link Broadcast} channels for requests and responses between a client and a
+ * service: `clientHandle` sends `T` and receives `U`, `serviceHandle` the reverse.
+ *
+ * ## Guarantees
+ * - **Ordering, buffer, when full:** those of {@link Broadcast}, in each direction: each handle
+ *   receives through one Broadcast receiver of the default `maxsize` (50), dropping the oldest
+ *   when full.
+ * - **Channels:** named `req_<service>_<client>` and `resp_<service>_<client>`.
+ * - **Closing:** `close()` closes both directions. Errors that come from an underlying channel
+ *   are rethrown with a `cause` that is a {@link ChannelError} whose `channel` is this
+ *   Bidirectional (message `Error in the underlying channel ...`), whose own `cause` is the
+ *   original channel error.
+ *
+ * @example
+ * ```ts
+ * const channel = new Bidirectional<string, number>('client', 'lengths');
+ * await channel.clientHandle.send('hello');
+ * const request = await channel.serviceHandle.receive();
+ * await channel.serviceHandle.send(request.length);
+ * console.log(await channel.clientHandle.receive()); // Logs: 5
+ * ```
+ */
+export class Bidirectional<T, U> {
+  /** The handle type, also reachable as `Bidirectional.Handle` as in the seed. */
+  static readonly Handle: typeof BidirectionalHandle = BidirectionalHandle;
+
+  /** The client's end: sends requests `T`, receives responses `U`. */
+  readonly clientHandle: BidirectionalHandle<T, U>;
+  /** The service's end: sends responses `U`, receives requests `T`. */
+  readonly serviceHandle: BidirectionalHandle<U, T>;
+  private readonly requests: Broadcast<T>;
+  private readonly responses: Broadcast<U>;
+  private readonly clientId: string;
+  private readonly serviceId: string;
+
+  constructor(clientId: string, serviceId: string) {
+    this.clientId = checkString('clientId', clientId);
+    this.serviceId = checkString('serviceId', serviceId);
+    this.requests = new Broadcast<T>(`req_${serviceId}_${clientId}`);
+    this.responses = new Broadcast<U>(`resp_${serviceId}_${clientId}`);
+    this.clientHandle = new BidirectionalHandle(this, this.requests.newSender(), this.responses.newReceiver());
+    this.serviceHandle = new BidirectionalHandle(this, this.responses.newSender(), this.requests.newReceiver());
+  }
+
+  /** Closes both directions. */
+  async close(): Promise<void> {
+    await Promise.all([this.requests.close(), this.responses.close()]);
+  }
+
+  toString(): string {
+    return `Bidirectional:${this.clientId}:${this.serviceId}`;
+  }
+}
+
+/** Types reachable through the class, as in the seed: `Bidirectional.Handle<S, R>`. */
+// eslint-disable-next-line @typescript-eslint/no-namespace
+export declare namespace Bidirectional {
+  /** The type of {@link Bidirectional.clientHandle} and {@link Bidirectional.serviceHandle}. */
+  type Handle<S, R> = BidirectionalHandle<S, R>;
+}

@@ -1,0 +1,474 @@
+import { Subject, type Observable, type Observer, type Subscription } from 'rxjs';
+import {
+  ChannelClosedError,
+  ReceiverError,
+  ReceiverInvalidatedError,
+  ReceiverStoppedError,
+  SenderError,
+} from './errors';
+import { checkSignal } from './internal/abortable';
+import { Deque } from './internal/Deque';
+import { PENDING, READY, readyOf, STOPPED, type PollState } from './internal/readiness';
+import type { ChannelSender } from './internal/SenderObserver';
+import { checkPositiveInteger, checkString } from './internal/validate';
+import { WakerSet, type Waker } from './internal/WakerSet';
+import { warn } from './logger';
+import { Peekable } from './Peekable';
+import { Receiver, type AbortOptions } from './Receiver';
+import { Sender } from './Sender';
+
+/** Options of {@link Broadcast}. */
+export interface BroadcastOptions {
+  /**
+   * Give every new receiver the latest message sent before it was created, first.
+   * @defaultValue `false`
+   */
+  readonly resendLatest?: boolean;
+}
+
+/** Options of {@link Broadcast.newReceiver}. */
+export interface BroadcastReceiverOptions {
+  /**
+   * The receiver's name, used in `toString()`, errors and overflow warnings.
+   * @defaultValue `<channel name>-<n>`, numbered in creation order
+   */
+  readonly name?: string;
+  /**
+   * How many messages this receiver buffers; past that the oldest is dropped. An integer from 1
+   * and up.
+   * @defaultValue `50`
+   */
+  readonly maxsize?: number;
+  /**
+   * Log a warning through the library's logger when this receiver starts dropping messages.
+   * @defaultValue `true`
+   */
+  readonly warnOnOverflow?: boolean;
+}
+
+const SENT: Promise<void> = Promise.resolve();
+
+/**
+ * A channel that delivers every message to every receiver.
+ *
+ * ## Guarantees
+ * - **Ordering:** every receiver gets every message sent after it was created, in send order
+ *   (also when a message is sent from inside a receiver's subscriber).
+ * - **Buffer:** one buffer per receiver, of `maxsize` messages (default 50).
+ * - **When full:** the oldest message is dropped for that receiver alone, counted in its
+ *   `dropped`, and a warning is logged once per overflow episode (until its buffer next
+ *   empties), unless `warnOnOverflow: false`. `send()` never waits.
+ * - **Receivers:** closed or garbage-collected receivers stop counting in `receiverCount` and
+ *   cost `send()` nothing; a receiver with a pending `ready()` or a subscriber is kept alive by
+ *   the channel.
+ * - **Closing:** `send()` throws {@link SenderError} (cause {@link ChannelClosedError});
+ *   receivers drain their buffer, then stop with {@link ReceiverStoppedError} (cause
+ *   {@link ChannelClosedError}); `asObservable()` completes; `peek()` is `undefined`.
+ * - **Cancellation:** an aborted `ready()`/`receive()` takes nothing.
+ * - **Not guaranteed:** that a slow receiver sees every message (see "When full").
+ *
+ * @example
+ * ```ts
+ * const channel = new Broadcast<string>('events');
+ * const first = channel.newReceiver();
+ * const second = channel.newReceiver();
+ * await channel.newSender().send('hello');
+ * console.log(await first.receive(), await second.receive());
+ * // Logs: hello hello
+ * ```
+ */
+export class Broadcast<T> {
+  /** @internal */
+  readonly _core: BroadcastCore<T>;
+
+  constructor(name: string, options: BroadcastOptions = {}) {
+    const { resendLatest = false } = options;
+    this._core = new BroadcastCore<T>(this, checkString('name', name), resendLatest === true);
+  }
+
+  /** The channel's name. */
+  get name(): string {
+    return this._core.name;
+  }
+
+  /** Whether `close()` was called. */
+  get isClosed(): boolean {
+    return this._core.closed;
+  }
+
+  /** How many receivers are attached: not closed, not turned into peekables, not collected. */
+  get receiverCount(): number {
+    return this._core.receiverCount;
+  }
+
+  /** A new sender; on a closed channel, one whose `send()` throws. */
+  newSender(): Sender<T> {
+    return new BroadcastSender(this._core);
+  }
+
+  /**
+   * A new receiver of every message sent from now on (with `resendLatest`, the latest one
+   * first); on a closed channel, one that is already stopped.
+   */
+  newReceiver(options: BroadcastReceiverOptions = {}): BroadcastReceiver<T> {
+    return new BroadcastReceiver(this._core, options);
+  }
+
+  /** A {@link Peekable} of the latest message sent. */
+  newPeekable(): Peekable<T> {
+    return new BroadcastPeekable(this._core);
+  }
+
+  /**
+   * A hot Observable of every message sent while subscribed; it completes when the channel
+   * closes. It has no buffer: a subscriber sees messages synchronously as they are sent.
+   */
+  asObservable(): Observable<T> {
+    return this._core.hub.asObservable();
+  }
+
+  /** Closes the channel (see the class's guarantees). Idempotent. */
+  close(): Promise<void> {
+    this._core.close();
+    return SENT;
+  }
+
+  toString(): string {
+    return `Broadcast:${this._core.name}`;
+  }
+}
+
+/** The state of one Broadcast channel, shared by its facade, senders, receivers and peekables. */
+class BroadcastCore<T> {
+  /** Every attached receiver subscribes to it; `asObservable()` exposes it. */
+  readonly hub = new Subject<T>();
+  /** Detaches receivers that were garbage-collected without `close()`. */
+  readonly collected = new FinalizationRegistry<Subscription>((subscription) => this.detach(subscription));
+  latest: T | undefined;
+  hasLatest = false;
+  /** Set once by `close()`; never unset. */
+  closed = false;
+  receiverCount = 0;
+  /** Numbers receivers for their default names. */
+  receiversMade = 0;
+  /**
+   * Messages sent from inside a delivery, waiting for it to finish: delivering them at once
+   * would let receivers earlier in the list see them before the message being delivered.
+   */
+  private readonly reentrantSends = new Deque<T>();
+  private delivering = false;
+
+  constructor(
+    readonly channel: Broadcast<T>,
+    readonly name: string,
+    readonly resendLatest: boolean,
+  ) {}
+
+  send(message: T, sender: Sender<T>, signal: AbortSignal | undefined): Promise<void> {
+    if (this.closed) {
+      return Promise.reject(this.senderClosedError(sender));
+    }
+    if (signal?.aborted) {
+      return Promise.reject(signal.reason);
+    }
+    this.deliver(message);
+    return SENT;
+  }
+
+  deliver(message: T): void {
+    this.latest = message;
+    this.hasLatest = true;
+    if (this.delivering) {
+      this.reentrantSends.push(message);
+      return;
+    }
+    this.delivering = true;
+    try {
+      this.hub.next(message);
+      while (this.reentrantSends.length > 0) {
+        this.hub.next(this.reentrantSends.shift());
+      }
+    } finally {
+      this.delivering = false;
+    }
+  }
+
+  attach(observer: Observer<T>): Subscription {
+    this.receiverCount++;
+    return this.hub.subscribe(observer);
+  }
+
+  /** Unsubscribes a receiver that is still attached; returns whether it was. */
+  detach(subscription: Subscription): boolean {
+    if (subscription.closed) {
+      return false;
+    }
+    subscription.unsubscribe();
+    this.receiverCount--;
+    return true;
+  }
+
+  close(): void {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    this.receiverCount = 0;
+    this.latest = undefined;
+    this.hasLatest = false;
+    this.hub.complete();
+  }
+
+  senderClosedError(sender: Sender<T>): SenderError<T> {
+    return new SenderError('The channel was closed', sender, { cause: new ChannelClosedError(this.channel) });
+  }
+}
+
+class BroadcastSender<T> extends Sender<T> implements ChannelSender<T> {
+  constructor(private readonly core: BroadcastCore<T>) {
+    super();
+  }
+
+  send(message: T, options?: AbortOptions): Promise<void> {
+    return this.core.send(message, this, checkSignal(options?.signal));
+  }
+
+  _trySend(message: T): boolean {
+    if (this.core.closed) {
+      return false;
+    }
+    this.core.deliver(message);
+    return true;
+  }
+
+  /** @internal */
+  _closeChannel(): Promise<void> {
+    return this.core.channel.close();
+  }
+
+  override toString(): string {
+    return `BroadcastSender:${this.core.name}`;
+  }
+}
+
+/**
+ * What the hub holds for one receiver: a weak reference, so that a receiver nobody uses can be
+ * collected, and a strong one while someone waits on it, so that a loop awaiting only this
+ * receiver is not collected with it.
+ */
+class ReceiverLink<T> implements Observer<T> {
+  readonly weak: WeakRef<BroadcastReceiver<T>>;
+  strong: BroadcastReceiver<T> | undefined;
+
+  constructor(receiver: BroadcastReceiver<T>) {
+    this.weak = new WeakRef(receiver);
+  }
+
+  next(message: T): void {
+    (this.strong ?? this.weak.deref())?._push(message);
+  }
+
+  error(): void {}
+
+  complete(): void {
+    (this.strong ?? this.weak.deref())?._channelClosed();
+  }
+}
+
+/**
+ * A receiver of a {@link Broadcast} channel, with a buffer of its own.
+ *
+ * @example
+ * ```ts
+ * const receiver = channel.newReceiver({ name: 'ui', maxsize: 2, warnOnOverflow: false });
+ * for (const n of [1, 2, 3]) await sender.send(n);
+ * console.log(receiver.size, receiver.dropped); // Logs: 2 1
+ * ```
+ */
+export class BroadcastReceiver<T> extends Receiver<T> {
+  private readonly core: BroadcastCore<T>;
+  private readonly name: string;
+  private readonly maxsize: number;
+  private readonly warnOnOverflow: boolean;
+  /** Messages delivered and not yet consumed, oldest first; never more than `maxsize`. */
+  private readonly buffer = new Deque<T>();
+  private droppedCount = 0;
+  /** Whether the current overflow episode was already warned about; reset when the buffer empties. */
+  private warnedOverflow = false;
+  /** Set when `ready()` reported a message, cleared by `consume()`. */
+  private announced = false;
+  private readonly wakers = new WakerSet();
+  private readonly link: ReceiverLink<T>;
+  private readonly subscription: Subscription | undefined;
+  /** Lifecycle flags; each is set once and never unset. */
+  private closedByUser = false;
+  private invalidated = false;
+  private channelClosed: boolean;
+
+  /** @internal Made by {@link Broadcast.newReceiver}. */
+  constructor(core: BroadcastCore<T>, options: BroadcastReceiverOptions) {
+    super();
+    const { name = `${core.name}-${++core.receiversMade}`, maxsize = 50, warnOnOverflow = true } = options;
+    this.core = core;
+    this.name = checkString('name', name);
+    this.maxsize = checkPositiveInteger('maxsize', maxsize);
+    this.warnOnOverflow = warnOnOverflow !== false;
+    this.link = new ReceiverLink(this);
+    this.channelClosed = core.closed;
+    if (!core.closed) {
+      this.subscription = core.attach(this.link);
+      core.collected.register(this, this.subscription, this.link);
+      if (core.resendLatest && core.hasLatest) {
+        this._push(core.latest as T);
+      }
+    }
+  }
+
+  /** How many messages are buffered now. */
+  get size(): number {
+    return this.buffer.length;
+  }
+
+  /** How many messages were dropped for this receiver by overflow, in total. */
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
+  ready(options?: AbortOptions): Promise<boolean> {
+    return readyOf(this, checkSignal(options?.signal));
+  }
+
+  consume(): T {
+    if (this.announced && this.buffer.length > 0) {
+      this.announced = false;
+      return this.takeOne();
+    }
+    if (this.invalidated) {
+      throw new ReceiverInvalidatedError(`${this.toString()} was turned into a peekable`, this);
+    }
+    if (this.isStopped()) {
+      throw this.stoppedError();
+    }
+    throw new ReceiverError('consume() was called before ready() resolved true', this);
+  }
+
+  /**
+   * Detaches this receiver and returns a {@link Peekable} of its channel. The messages it had
+   * buffered are still delivered; after them `consume()` and `receive()` throw
+   * {@link ReceiverInvalidatedError}.
+   */
+  override intoPeekable(): Peekable<T> {
+    this.detach();
+    this.invalidated = true;
+    this.wakers.wakeAll();
+    return new BroadcastPeekable(this.core);
+  }
+
+  /** Detaches this receiver; it delivers what it had buffered, then stops. Idempotent. */
+  override close(): void {
+    if (this.closedByUser) {
+      return;
+    }
+    this.closedByUser = true;
+    this.detach();
+    this.wakers.wakeAll();
+  }
+
+  override toString(): string {
+    return `BroadcastReceiver:${this.name}`;
+  }
+
+  /** @internal */
+  _poll(): PollState {
+    if (this.buffer.length > 0 || this.invalidated) {
+      this.announced = true;
+      return READY;
+    }
+    return this.isStopped() ? STOPPED : PENDING;
+  }
+
+  /** @internal */
+  _park(waker: Waker): void {
+    this.wakers.add(waker);
+    this.link.strong = this;
+  }
+
+  /** @internal */
+  _unpark(waker: Waker): void {
+    this.wakers.remove(waker);
+    if (this.wakers.isEmpty) {
+      this.link.strong = undefined;
+    }
+  }
+
+  /** @internal Called by the hub for every message. */
+  _push(message: T): void {
+    if (this.buffer.length >= this.maxsize) {
+      this.dropOldest();
+    }
+    this.buffer.push(message);
+    this.wake();
+  }
+
+  /** @internal Called by the hub when the channel closes. */
+  _channelClosed(): void {
+    this.channelClosed = true;
+    this.wake();
+  }
+
+  private wake(): void {
+    if (!this.wakers.isEmpty) {
+      this.link.strong = undefined;
+      this.wakers.wakeAll();
+    }
+  }
+
+  private takeOne(): T {
+    const message = this.buffer.shift();
+    if (this.buffer.length === 0) {
+      this.warnedOverflow = false;
+    }
+    return message;
+  }
+
+  private dropOldest(): void {
+    this.buffer.shift();
+    this.droppedCount++;
+    if (this.warnOnOverflow && !this.warnedOverflow) {
+      this.warnedOverflow = true;
+      warn(`${this.toString()}: buffer full (maxsize ${this.maxsize}), dropping the oldest messages`);
+    }
+  }
+
+  private detach(): void {
+    if (this.subscription !== undefined && this.core.detach(this.subscription)) {
+      this.core.collected.unregister(this.link);
+    }
+    this.link.strong = undefined;
+  }
+
+  private isStopped(): boolean {
+    return this.buffer.length === 0 && (this.closedByUser || this.channelClosed);
+  }
+
+  private stoppedError(): ReceiverStoppedError<T> {
+    if (this.closedByUser) {
+      return new ReceiverStoppedError(this);
+    }
+    return new ReceiverStoppedError(this, { cause: new ChannelClosedError(this.core.channel) });
+  }
+}
+
+class BroadcastPeekable<T> extends Peekable<T> {
+  constructor(private readonly core: BroadcastCore<T>) {
+    super();
+  }
+
+  peek(): T | undefined {
+    return this.core.latest;
+  }
+
+  override toString(): string {
+    return `BroadcastPeekable:${this.core.name}`;
+  }
+}

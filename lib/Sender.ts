@@ -1,0 +1,58 @@
+import type { Observer } from 'rxjs';
+import { SenderObserver } from './internal/SenderObserver';
+import type { AbortOptions } from './Receiver';
+
+/** Options of {@link Sender.asObserver}. */
+export interface SenderObserverOptions {
+  /**
+   * Close the channel once the Observable completes and every value it gave was sent.
+   * @defaultValue `false`
+   */
+  readonly closeOnComplete?: boolean;
+  /**
+   * Close the channel once the Observable errors and every value it gave before was sent. The
+   * error itself is logged through the library's logger either way.
+   * @defaultValue `false`
+   */
+  readonly closeOnError?: boolean;
+}
+
+/**
+ * The sending end of a channel.
+ *
+ * @example
+ * ```ts
+ * const channel = new Anycast<string>({ name: 'jobs' });
+ * const sender = channel.newSender();
+ * await sender.send('build');
+ * ```
+ */
+export abstract class Sender<T> {
+  /**
+   * Sends `message`.
+   *
+   * Cancellation: an aborted call rejects with the signal's reason and has not sent its
+   * message; a sender that was waiting for room loses its place in line.
+   *
+   * @throws {@link SenderError} when the channel is closed; its `cause` is a
+   * {@link ChannelClosedError} whose `channel` is the channel.
+   */
+  abstract send(message: T, options?: AbortOptions): Promise<void>;
+
+  /**
+   * An RxJS `Observer` that sends every value it is given, in order. While the channel is full
+   * (Anycast back-pressure) the values wait in order in the observer, without bound and without
+   * loss, and are sent as room appears; on a channel with room a value is placed synchronously,
+   * in the Observable's own call stack. Completion and errors close the channel only when asked
+   * to (see {@link SenderObserverOptions}); values that can no longer be sent because the
+   * channel was closed are reported through the logger.
+   *
+   * @example
+   * ```ts
+   * interval(1000).pipe(take(3)).subscribe(channel.newSender().asObserver({ closeOnComplete: true }));
+   * ```
+   */
+  asObserver(options: SenderObserverOptions = {}): Observer<T> {
+    return new SenderObserver(this, options);
+  }
+}

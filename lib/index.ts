@@ -1,0 +1,22 @@
+export { Anycast } from './Anycast';
+export type { AnycastOptions } from './Anycast';
+export { Bidirectional, BidirectionalHandle } from './Bidirectional';
+export { Broadcast, BroadcastReceiver } from './Broadcast';
+export type { BroadcastOptions, BroadcastReceiverOptions } from './Broadcast';
+export {
+  ChannelClosedError,
+  ChannelError,
+  ChannelsError,
+  ReceiverError,
+  ReceiverInvalidatedError,
+  ReceiverStoppedError,
+  SenderError,
+} from './errors';
+export type { ChannelsErrorOptions } from './errors';
+export { setLogger } from './logger';
+export type { ChannelsLogger } from './logger';
+export { Peekable } from './Peekable';
+export { Receiver } from './Receiver';
+export type { AbortOptions } from './Receiver';
+export { Sender } from './Sender';
+export type { SenderObserverOptions } from './Sender';

@@ -1,0 +1,39 @@
+/**
+ * Where rx-channels reports what it does not throw: a Broadcast receiver dropping messages on
+ * overflow, a Select dropping unread messages, an Observable fed into a channel that errored.
+ */
+export interface ChannelsLogger {
+  warn(message: string): void;
+}
+
+const consoleLogger: ChannelsLogger = {
+  warn: (message) => console.warn(message),
+};
+
+let currentLogger: ChannelsLogger = consoleLogger;
+
+/**
+ * Replaces the logger the library warns through; `undefined` restores the default, which
+ * writes to `console.warn`.
+ *
+ * @example
+ * ```ts
+ * const warnings: string[] = [];
+ * setLogger({ warn: (message) => warnings.push(message) });
+ * ```
+ */
+export function setLogger(logger: ChannelsLogger | undefined): void {
+  if (logger !== undefined && typeof logger.warn !== 'function') {
+    throw new TypeError('Expected `logger` to have a `warn(message)` method');
+  }
+  currentLogger = logger ?? consoleLogger;
+}
+
+/**
+ * Logs `message` as a warning through the current logger.
+ *
+ * @internal
+ */
+export function warn(message: string): void {
+  currentLogger.warn(message);
+}

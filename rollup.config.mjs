@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import typescript from '@rollup/plugin-typescript';
+import { dts } from 'rollup-plugin-dts';
+
+/** One entry point per subpath of the package's `exports` map. */
+const entries = Object.fromEntries(
+  [
+    ['index', 'lib/index.ts'],
+    ['util', 'lib/util.ts'],
+    ['file-watcher', 'lib/file-watcher.ts'],
+    ['testing', 'lib/testing.ts'],
+  ].filter(([, file]) => existsSync(file)),
+);
+
+const external = (id) => id === 'rxjs' || id.startsWith('rxjs/') || id === 'chokidar' || id.startsWith('node:');
+
+const javascript = {
+  input: entries,
+  external,
+  plugins: [typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationMap: false })],
+  output: [
+    { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'shared/[name]-[hash].mjs' },
+    { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'shared/[name]-[hash].cjs' },
+  ],
+};
+
+const declarations = {
+  input: entries,
+  external,
+  plugins: [dts({ tsconfig: './tsconfig.build.json' })],
+  output: [
+    { dir: 'dist', format: 'es', entryFileNames: '[name].d.mts', chunkFileNames: 'shared/[name]-[hash].d.mts' },
+    { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts', chunkFileNames: 'shared/[name]-[hash].d.cts' },
+  ],
+};
+
+export default [javascript, declarations];
