@@ -46,6 +46,11 @@ const READY_FALSE = Promise.resolve(false);
  */
 class ReadyWaiter implements Waker {
   private stopListening: (() => void) | undefined;
+  /**
+   * Set once aborted. A `wakeAll()` round already under way still calls a waker unparked during
+   * it; without this flag the aborted waiter would park again and hold a message for nobody.
+   */
+  private aborted = false;
 
   constructor(
     private readonly source: Pollable,
@@ -59,6 +64,9 @@ class ReadyWaiter implements Waker {
   }
 
   wake(): void {
+    if (this.aborted) {
+      return;
+    }
     const state = this.source._poll();
     if (state === PENDING) {
       // Another consumer of the same receiver took the message first: wait for the next one.
@@ -70,6 +78,7 @@ class ReadyWaiter implements Waker {
   }
 
   private abort(signal: AbortSignal): void {
+    this.aborted = true;
     this.source._unpark(this);
     this.reject(signal.reason);
   }

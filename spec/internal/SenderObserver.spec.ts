@@ -1,0 +1,106 @@
+import { Anycast, Broadcast, Sender, type AbortOptions } from 'rx-channels';
+import { of, Subject, throwError } from 'rxjs';
+import { SenderObserver } from '../../lib/internal/SenderObserver';
+import { flushMicrotasks } from '../helpers/async';
+import { captureWarnings } from '../helpers/logger';
+import { drain, receiveMany } from '../helpers/receivers';
+
+/** A sender written outside the library: only send(), which records and resolves later. */
+class RecordingSender extends Sender<number> {
+  readonly sent: number[] = [];
+
+  async send(message: number, _options?: AbortOptions): Promise<void> {
+    await Promise.resolve();
+    this.sent.push(message);
+  }
+}
+
+describe('SenderObserver', () => {
+  let capture: ReturnType<typeof captureWarnings>;
+  beforeEach(() => {
+    capture = captureWarnings();
+  });
+  afterEach(() => capture.restore());
+
+  it('places each value synchronously, in the Observable call stack, while the channel has room', () => {
+    const channel = new Broadcast<number>('b');
+    const receiver = channel.newReceiver();
+    of(1, 2, 3).subscribe(new SenderObserver(channel.newSender(), {}));
+    expect(receiver.size).toBe(3);
+  });
+
+  it('keeps the values that wait for room in order, and sends them as room appears', async () => {
+    const channel = new Anycast<number>({ maxsize: 1 });
+    const receiver = channel.newReceiver();
+    of(1, 2, 3, 4).subscribe(new SenderObserver(channel.newSender(), {}));
+    expect(await receiveMany(receiver, 4)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('queues a value behind earlier waiting ones even when the channel has room again', async () => {
+    const channel = new Anycast<number>({ maxsize: 1 });
+    const receiver = channel.newReceiver();
+    const source = new Subject<number>();
+    source.subscribe(new SenderObserver(channel.newSender(), {}));
+    source.next(1);
+    source.next(2);
+    expect(await receiver.receive()).toBe(1);
+    source.next(3);
+    expect(await receiveMany(receiver, 2)).toEqual([2, 3]);
+  });
+
+  it('does not close the channel on complete or error by default', async () => {
+    const channel = new Anycast<number>();
+    of(1).subscribe(new SenderObserver(channel.newSender(), {}));
+    throwError(() => new Error('x')).subscribe(new SenderObserver(channel.newSender(), {}));
+    await flushMicrotasks();
+    expect(channel.isClosed).toBe(false);
+  });
+
+  it('with closeOnComplete, closes the channel once every value was sent', async () => {
+    const channel = new Anycast<number>({ maxsize: 1 });
+    const receiver = channel.newReceiver();
+    of(1, 2, 3).subscribe(new SenderObserver(channel.newSender(), { closeOnComplete: true }));
+    expect(channel.isClosed).toBe(false);
+    expect(await drain(receiver)).toEqual([1, 2, 3]);
+    expect(channel.isClosed).toBe(true);
+  });
+
+  it('with closeOnComplete and nothing waiting, closes the channel at once', async () => {
+    const channel = new Broadcast<number>('b');
+    of(1).subscribe(new SenderObserver(channel.newSender(), { closeOnComplete: true }));
+    await flushMicrotasks();
+    expect(channel.isClosed).toBe(true);
+  });
+
+  it('logs the error of the Observable, and with closeOnError closes the channel', async () => {
+    const channel = new Anycast<number>({ name: 'jobs' });
+    throwError(() => new Error('source failed')).subscribe(new SenderObserver(channel.newSender(), { closeOnError: true }));
+    await flushMicrotasks();
+    expect(capture.warnings).toEqual(['AnycastSender:jobs: the Observable feeding the channel errored: Error: source failed']);
+    expect(channel.isClosed).toBe(true);
+  });
+
+  it('reports values that could not be sent because the channel closed, then drops later ones with a warning', async () => {
+    const channel = new Anycast<number>({ name: 'jobs', maxsize: 1 });
+    const source = new Subject<number>();
+    source.subscribe(new SenderObserver(channel.newSender(), {}));
+    source.next(1);
+    source.next(2);
+    source.next(3);
+    await channel.close();
+    await flushMicrotasks();
+    expect(capture.warnings).toHaveLength(1);
+    expect(capture.warnings[0]).toContain('2 value(s) from an Observable could not be sent');
+    source.next(4);
+    expect(capture.warnings[1]).toBe('AnycastSender:jobs: a value from an Observable could not be sent: the channel is closed');
+  });
+
+  it('sends through send() on a sender written outside the library, in order', async () => {
+    const sender = new RecordingSender();
+    of(1, 2, 3).subscribe(new SenderObserver(sender, { closeOnComplete: true }));
+    for (let turn = 0; turn < 3; turn++) {
+      await flushMicrotasks();
+    }
+    expect(sender.sent).toEqual([1, 2, 3]);
+  });
+});

@@ -1,0 +1,82 @@
+import { WakerSet, type Waker } from '../../lib/internal/WakerSet';
+
+function recordingWaker(log: string[], name: string, onWake?: () => void): Waker {
+  return {
+    wake: () => {
+      log.push(name);
+      onWake?.();
+    },
+  };
+}
+
+describe('WakerSet', () => {
+  it('is empty at first and after its wakers are removed', () => {
+    const set = new WakerSet();
+    expect(set.isEmpty).toBe(true);
+    const a = recordingWaker([], 'a');
+    const b = recordingWaker([], 'b');
+    set.add(a);
+    set.add(b);
+    expect(set.isEmpty).toBe(false);
+    set.remove(a);
+    expect(set.isEmpty).toBe(false);
+    set.remove(b);
+    expect(set.isEmpty).toBe(true);
+  });
+
+  it('wakeAll() calls every waker once, in the order they were added, and forgets them', () => {
+    const log: string[] = [];
+    const set = new WakerSet();
+    set.add(recordingWaker(log, 'a'));
+    set.add(recordingWaker(log, 'b'));
+    set.add(recordingWaker(log, 'c'));
+    set.wakeAll();
+    expect(log).toEqual(['a', 'b', 'c']);
+    expect(set.isEmpty).toBe(true);
+    set.wakeAll();
+    expect(log).toEqual(['a', 'b', 'c']);
+  });
+
+  it('wakeAll() on an empty set does nothing', () => {
+    const set = new WakerSet();
+    expect(() => set.wakeAll()).not.toThrow();
+    expect(set.isEmpty).toBe(true);
+  });
+
+  it('a removed waker is not woken, wherever it was in the set', () => {
+    const log: string[] = [];
+    const set = new WakerSet();
+    const a = recordingWaker(log, 'a');
+    const b = recordingWaker(log, 'b');
+    const c = recordingWaker(log, 'c');
+    set.add(a);
+    set.add(b);
+    set.add(c);
+    set.remove(b);
+    set.remove(a);
+    set.wakeAll();
+    expect(log).toEqual(['c']);
+  });
+
+  it('removing a waker that is not in the set does nothing', () => {
+    const log: string[] = [];
+    const set = new WakerSet();
+    set.add(recordingWaker(log, 'a'));
+    set.remove(recordingWaker(log, 'x'));
+    set.wakeAll();
+    expect(log).toEqual(['a']);
+  });
+
+  it('a waker that parks again during wakeAll() is kept for the next round, not called now', () => {
+    const log: string[] = [];
+    const set = new WakerSet();
+    const again: Waker = recordingWaker(log, 'again', () => set.add(again));
+    set.add(again);
+    set.add(recordingWaker(log, 'once'));
+    set.wakeAll();
+    expect(log).toEqual(['again', 'once']);
+    expect(set.isEmpty).toBe(false);
+    set.wakeAll();
+    expect(log).toEqual(['again', 'once', 'again']);
+  });
+});

@@ -1,0 +1,46 @@
+import { checkFunction, checkPositiveInteger, checkString } from '../../lib/internal/validate';
+
+describe('validate', () => {
+  describe('checkPositiveInteger()', () => {
+    it('returns a positive integer as it is', () => {
+      expect(checkPositiveInteger('maxsize', 1)).toBe(1);
+      expect(checkPositiveInteger('maxsize', 1000)).toBe(1000);
+    });
+
+    it.each([0, -1, 1.5, NaN, -Infinity])('throws a RangeError naming the option for %p', (value) => {
+      expect(() => checkPositiveInteger('maxsize', value)).toThrow(RangeError);
+      expect(() => checkPositiveInteger('maxsize', value)).toThrow('`maxsize`');
+    });
+
+    it('refuses Infinity unless allowed', () => {
+      expect(() => checkPositiveInteger('maxsize', Infinity)).toThrow(RangeError);
+      expect(checkPositiveInteger('maxsize', Infinity, true)).toBe(Infinity);
+    });
+
+    it.each(['3', undefined, null, 3n])('throws a TypeError naming the option for %p', (value) => {
+      expect(() => checkPositiveInteger('maxsize', value)).toThrow(TypeError);
+      expect(() => checkPositiveInteger('maxsize', value)).toThrow('`maxsize`');
+    });
+  });
+
+  describe('checkString()', () => {
+    it('returns a string as it is, the empty one included', () => {
+      expect(checkString('name', 'x')).toBe('x');
+      expect(checkString('name', '')).toBe('');
+    });
+
+    it.each([1, undefined, null, {}])('throws a TypeError naming the argument for %p', (value) => {
+      expect(() => checkString('name', value)).toThrow(new TypeError(`Expected \`name\` to be a string, got ${typeof value}`));
+    });
+  });
+
+  describe('checkFunction()', () => {
+    it('accepts a function', () => {
+      expect(() => checkFunction('fn', () => 1)).not.toThrow();
+    });
+
+    it.each([1, 'f', undefined, {}])('throws a TypeError naming the argument for %p', (value) => {
+      expect(() => checkFunction('fn', value)).toThrow(new TypeError(`Expected \`fn\` to be a function, got ${typeof value}`));
+    });
+  });
+});
