@@ -1,0 +1,566 @@
+/**
+ * Anycast against a reference model: random command sequences (fc.commands) run on a real
+ * channel and on a model of its buffer, its line of blocked senders and its receivers, and
+ * random promise interleavings of concurrent senders and receivers (fc.scheduler).
+ *
+ * The model predicts every outcome exactly, except which of several waiting receivers is handed
+ * a message (the contract leaves that open): the spec observes it and checks that exactly one
+ * of them got it. Because every message id is predicted, the invariants of the issue follow:
+ * each message is received once or still buffered, per-sender order, blocked senders served in
+ * arrival order, aborts change nothing, close drains then stops with the right errors.
+ */
+import fc from 'fast-check';
+import {
+  Anycast,
+  ChannelClosedError,
+  ReceiverError,
+  ReceiverStoppedError,
+  SenderError,
+  type Receiver,
+  type Sender,
+} from 'rx-channels';
+import { flushMicrotasks, thrownBy, track, type Settlement } from '../helpers/async';
+import { propertyParameters, propertyTimeout } from '../helpers/properties';
+
+type AbortMode = 'none' | 'before' | 'later';
+type ReceiveKind = 'ready' | 'receive';
+
+/** What the model says an operation's promise must be doing now. */
+type Expectation =
+  | { readonly state: 'pending' }
+  | { readonly state: 'fulfilled'; readonly value: unknown }
+  | { readonly state: 'rejected'; readonly check: (reason: unknown) => void };
+
+interface Operation {
+  readonly label: string;
+  readonly tracker: { current(): Settlement<unknown> };
+  readonly controller: AbortController;
+  expectation: Expectation;
+}
+
+interface SendOperation extends Operation {
+  readonly id: number;
+  readonly sender: Sender<number>;
+}
+
+interface ReceiveOperation extends Operation {
+  readonly kind: ReceiveKind;
+}
+
+/** One receiver, real and modelled. */
+interface ReceiverSlot {
+  readonly receiver: Receiver<number>;
+  /** The message the model says it holds (its `ready()` resolved true, not yet consumed). */
+  holding: number | undefined;
+  closed: boolean;
+  /** Its calls that wait: at most one `receive()`, or any number of `ready()`. */
+  pending: ReceiveOperation[];
+}
+
+const PENDING: Expectation = { state: 'pending' };
+
+function fulfilled(value: unknown): Expectation {
+  return { state: 'fulfilled', value };
+}
+
+function rejected(check: (reason: unknown) => void): Expectation {
+  return { state: 'rejected', check };
+}
+
+function abortedBy(controller: AbortController): Expectation {
+  return rejected((reason) => expect(reason).toBe(controller.signal.reason));
+}
+
+/** The real channel and its model, side by side. */
+class AnycastWorld {
+  readonly channel: Anycast<number>;
+  readonly senders: Sender<number>[];
+  readonly slots: ReceiverSlot[] = [];
+  /** Model: the channel's buffer of message ids, oldest first. */
+  readonly buffer: number[] = [];
+  /** Model: senders blocked on a full buffer, in arrival order. */
+  pendingSends: SendOperation[] = [];
+  /** Model: set once by closing the channel. */
+  closed = false;
+  /** Every message id the channel accepted, and the receiver that consumed it. */
+  readonly placed = new Set<number>();
+  readonly consumed = new Map<number, number>();
+  /** Operations whose promise has not yet been seen to settle as the model said. */
+  private watched: Operation[] = [];
+  private nextId = 0;
+
+  constructor(
+    readonly maxsize: number,
+    senderCount: number,
+    receiverCount: number,
+  ) {
+    this.channel = new Anycast<number>({ name: 'model', maxsize });
+    this.senders = Array.from({ length: senderCount }, () => this.channel.newSender());
+    for (let index = 0; index < receiverCount; index++) {
+      this.addReceiver();
+    }
+  }
+
+  addReceiver(): void {
+    this.slots.push({ receiver: this.channel.newReceiver(), holding: undefined, closed: false, pending: [] });
+  }
+
+  /** Receivers the channel hands a message to directly: waiting, holding nothing. */
+  waitingSlots(): ReceiverSlot[] {
+    if (this.closed) {
+      return [];
+    }
+    return this.slots.filter((slot) => !slot.closed && slot.holding === undefined && slot.pending.length > 0);
+  }
+
+  pendingOperations(): Operation[] {
+    return [...this.pendingSends, ...this.slots.flatMap((slot) => slot.pending)];
+  }
+
+  async send(senderIndex: number, abort: AbortMode): Promise<void> {
+    const sender = this.senders[senderIndex] as Sender<number>;
+    const id = this.nextId++;
+    const controller = abortController(abort);
+    const promise = sender.send(id, { signal: controller.signal });
+    const operation: SendOperation = { label: `send ${id}`, tracker: track(promise), controller, id, sender, expectation: PENDING };
+    this.watched.push(operation);
+    if (this.closed) {
+      operation.expectation = rejected((reason) => this.expectSenderClosed(reason, sender, controller));
+    } else if (abort === 'before') {
+      operation.expectation = abortedBy(controller);
+    } else {
+      await this.placeOrBlock(operation);
+    }
+    await this.verify();
+  }
+
+  async startReceive(slotIndex: number, kind: ReceiveKind, abort: AbortMode): Promise<void> {
+    const slot = this.slots[slotIndex] as ReceiverSlot;
+    const controller = abortController(abort);
+    const options = { signal: controller.signal };
+    const promise: Promise<unknown> = kind === 'ready' ? slot.receiver.ready(options) : slot.receiver.receive(options);
+    const operation: ReceiveOperation = { label: `${kind} #${slotIndex}`, tracker: track(promise), controller, kind, expectation: PENDING };
+    this.watched.push(operation);
+    if (abort === 'before') {
+      operation.expectation = abortedBy(controller);
+    } else {
+      this.settleOrWait(slotIndex, slot, operation);
+    }
+    await this.verify();
+  }
+
+  async consume(slotIndex: number): Promise<void> {
+    const slot = this.slots[slotIndex] as ReceiverSlot;
+    const outcome = thrownBy(() => this.recordConsumed(slot.receiver.consume(), slotIndex));
+    if (slot.holding !== undefined) {
+      expect(outcome).not.toBeInstanceOf(Error);
+      expect(this.consumed.get(slot.holding)).toBe(slotIndex);
+      slot.holding = undefined;
+    } else if (slot.closed || (this.closed && this.buffer.length === 0)) {
+      expect(outcome).toBeInstanceOf(ReceiverStoppedError);
+    } else {
+      expect(outcome).toBeInstanceOf(ReceiverError);
+      expect(outcome).not.toBeInstanceOf(ReceiverStoppedError);
+    }
+    await this.verify();
+  }
+
+  async closeReceiver(slotIndex: number): Promise<void> {
+    const slot = this.slots[slotIndex] as ReceiverSlot;
+    const held = slot.holding;
+    const wasClosed = slot.closed;
+    slot.holding = undefined;
+    slot.closed = true;
+    const othersWaiting = this.waitingSlots();
+    slot.receiver.close();
+    if (!wasClosed) {
+      this.stopPending(slot, (reason) => expectStopped(reason, undefined));
+      if (held !== undefined) {
+        await this.giveBack(held, othersWaiting);
+      }
+    }
+    await this.verify();
+  }
+
+  async closeChannel(): Promise<void> {
+    const waiting = this.waitingSlots();
+    const wasClosed = this.closed;
+    this.closed = true;
+    await this.channel.close();
+    if (!wasClosed) {
+      for (const operation of this.pendingSends) {
+        operation.expectation = rejected((reason) => this.expectSenderClosed(reason, operation.sender, undefined));
+      }
+      this.pendingSends = [];
+      for (const slot of waiting) {
+        this.stopPending(slot, (reason) => expectStopped(reason, this.channel));
+      }
+    }
+    expect(this.channel.isClosed).toBe(true);
+    await this.verify();
+  }
+
+  async abortPending(choice: number): Promise<void> {
+    const candidates = this.pendingOperations();
+    const operation = candidates[choice % candidates.length] as Operation;
+    this.pendingSends = this.pendingSends.filter((candidate) => candidate !== operation);
+    for (const slot of this.slots) {
+      slot.pending = slot.pending.filter((candidate) => candidate !== operation);
+    }
+    operation.expectation = abortedBy(operation.controller);
+    operation.controller.abort();
+    await this.verify();
+  }
+
+  /**
+   * Closes the channel, consumes what receivers hold and drains the rest through a new
+   * receiver: then every accepted message must have been consumed exactly once.
+   */
+  async finish(): Promise<void> {
+    await this.closeChannel();
+    for (const [index, slot] of this.slots.entries()) {
+      if (slot.holding !== undefined) {
+        await this.consume(index);
+      }
+    }
+    this.addReceiver();
+    const drainIndex = this.slots.length - 1;
+    while (this.buffer.length > 0) {
+      await this.startReceive(drainIndex, 'receive', 'none');
+    }
+    await this.startReceive(drainIndex, 'ready', 'none');
+    expect(this.watched).toEqual([]);
+    expect([...this.consumed.keys()].sort(byNumber)).toEqual([...this.placed].sort(byNumber));
+  }
+
+  private async placeOrBlock(operation: SendOperation): Promise<void> {
+    const waiting = this.waitingSlots();
+    if (waiting.length > 0) {
+      this.accept(operation);
+      await this.handOff(operation.id, waiting);
+    } else if (this.buffer.length < this.maxsize) {
+      this.accept(operation);
+      this.buffer.push(operation.id);
+    } else {
+      this.pendingSends.push(operation);
+    }
+  }
+
+  private accept(operation: SendOperation): void {
+    this.placed.add(operation.id);
+    operation.expectation = fulfilled(undefined);
+  }
+
+  private settleOrWait(slotIndex: number, slot: ReceiverSlot, operation: ReceiveOperation): void {
+    if (slot.holding !== undefined) {
+      operation.expectation = this.deliver(slotIndex, slot, operation.kind, slot.holding);
+    } else if (slot.closed) {
+      operation.expectation = stoppedOutcome(operation.kind, undefined);
+    } else if (this.buffer.length > 0) {
+      operation.expectation = this.deliver(slotIndex, slot, operation.kind, this.take());
+    } else if (this.closed) {
+      operation.expectation = stoppedOutcome(operation.kind, this.channel);
+    } else {
+      slot.pending.push(operation);
+    }
+  }
+
+  /** A message reaches a receiver: `ready()` makes it hold it, `receive()` consumes it. */
+  private deliver(slotIndex: number, slot: ReceiverSlot, kind: ReceiveKind, id: number): Expectation {
+    if (kind === 'ready') {
+      slot.holding = id;
+      return fulfilled(true);
+    }
+    slot.holding = undefined;
+    this.recordConsumed(id, slotIndex);
+    return fulfilled(id);
+  }
+
+  /** The oldest buffered message leaves the buffer, and blocked senders fill the room in order. */
+  private take(): number {
+    const id = this.buffer.shift() as number;
+    while (this.buffer.length < this.maxsize && this.pendingSends.length > 0) {
+      const admitted = this.pendingSends.shift() as SendOperation;
+      this.accept(admitted);
+      this.buffer.push(admitted.id);
+    }
+    return id;
+  }
+
+  /** A message given to waiting receivers: exactly one of them must have been handed it. */
+  private async handOff(id: number, waiting: ReceiverSlot[]): Promise<void> {
+    await flushMicrotasks();
+    const woken = waiting.filter((slot) => slot.pending.some((operation) => operation.tracker.current().state !== 'pending'));
+    expect(woken).toHaveLength(1);
+    const slot = woken[0] as ReceiverSlot;
+    const slotIndex = this.slots.indexOf(slot);
+    for (const operation of slot.pending) {
+      operation.expectation = this.deliver(slotIndex, slot, operation.kind, id);
+    }
+    slot.pending = [];
+  }
+
+  private async giveBack(id: number, waiting: ReceiverSlot[]): Promise<void> {
+    if (waiting.length > 0) {
+      await this.handOff(id, waiting);
+    } else {
+      this.buffer.unshift(id);
+    }
+  }
+
+  private stopPending(slot: ReceiverSlot, check: (reason: unknown) => void): void {
+    for (const operation of slot.pending) {
+      operation.expectation = operation.kind === 'ready' ? fulfilled(false) : rejected(check);
+    }
+    slot.pending = [];
+  }
+
+  private recordConsumed(id: number, slotIndex: number): void {
+    expect(this.placed.has(id)).toBe(true);
+    expect(this.consumed.has(id)).toBe(false);
+    this.consumed.set(id, slotIndex);
+  }
+
+  private expectSenderClosed(reason: unknown, sender: Sender<number>, controller: AbortController | undefined): void {
+    // An already-aborted send on a closed channel may report either; both reject at once.
+    if (controller?.signal.aborted === true && reason === controller.signal.reason) {
+      return;
+    }
+    expect(reason).toBeInstanceOf(SenderError);
+    const error = reason as SenderError<number>;
+    expect(error.message).toBe('The channel was closed');
+    expect(error.sender).toBe(sender);
+    expect(error.cause).toBeInstanceOf(ChannelClosedError);
+    expect((error.cause as ChannelClosedError).channel).toBe(this.channel);
+  }
+
+  /** Flushes promise jobs, then checks every watched operation and the model's invariants. */
+  private async verify(): Promise<void> {
+    await flushMicrotasks();
+    const stillWatched: Operation[] = [];
+    for (const operation of this.watched) {
+      if (!settledAsExpected(operation)) {
+        stillWatched.push(operation);
+      }
+    }
+    this.watched = stillWatched;
+    if (this.pendingSends.length > 0) {
+      expect(this.buffer.length).toBeGreaterThanOrEqual(this.maxsize);
+    }
+    expect(this.channel.isClosed).toBe(this.closed);
+  }
+}
+
+/** Checks one operation against its expectation; returns whether it is settled and done with. */
+function settledAsExpected(operation: Operation): boolean {
+  const settlement = operation.tracker.current();
+  const expectation = operation.expectation;
+  if (expectation.state === 'pending') {
+    expect({ label: operation.label, state: settlement.state }).toEqual({ label: operation.label, state: 'pending' });
+    return false;
+  }
+  expect({ label: operation.label, state: settlement.state }).toEqual({ label: operation.label, state: expectation.state });
+  if (expectation.state === 'fulfilled' && settlement.state === 'fulfilled') {
+    expect(settlement.value).toBe(expectation.value);
+  } else if (expectation.state === 'rejected' && settlement.state === 'rejected') {
+    expectation.check(settlement.reason);
+  }
+  return true;
+}
+
+function stoppedOutcome(kind: ReceiveKind, channel: Anycast<number> | undefined): Expectation {
+  return kind === 'ready' ? fulfilled(false) : rejected((reason) => expectStopped(reason, channel));
+}
+
+/** A `ReceiverStoppedError`; its cause names the channel when the channel was closed. */
+function expectStopped(reason: unknown, channel: Anycast<number> | undefined): void {
+  expect(reason).toBeInstanceOf(ReceiverStoppedError);
+  const cause = (reason as ReceiverStoppedError).cause;
+  if (channel === undefined) {
+    expect(cause).toBeUndefined();
+  } else {
+    expect(cause).toBeInstanceOf(ChannelClosedError);
+    expect((cause as ChannelClosedError).channel).toBe(channel);
+  }
+}
+
+function abortController(abort: AbortMode): AbortController {
+  const controller = new AbortController();
+  if (abort === 'before') {
+    controller.abort();
+  }
+  return controller;
+}
+
+function byNumber(left: number, right: number): number {
+  return left - right;
+}
+
+const SENDERS = 3;
+const MAX_RECEIVERS = 4;
+const abortMode = fc.constantFrom<AbortMode>('none', 'none', 'later', 'before');
+
+type Command = fc.AsyncCommand<AnycastWorld, AnycastWorld>;
+
+function command(label: string, canRun: (world: AnycastWorld) => boolean, act: (world: AnycastWorld) => Promise<void>): Command {
+  return {
+    check: canRun,
+    run: async (_model, world) => act(world),
+    toString: () => label,
+  };
+}
+
+/** A receiver may start a wait unless that would make two consumers of one receiver. */
+function canStart(world: AnycastWorld, index: number, kind: ReceiveKind): boolean {
+  const slot = world.slots[index];
+  if (slot === undefined) {
+    return false;
+  }
+  return slot.pending.length === 0 || (kind === 'ready' && slot.pending.every((operation) => operation.kind === 'ready'));
+}
+
+const sendCommand = fc
+  .tuple(fc.nat(SENDERS - 1), abortMode)
+  .map(([sender, abort]) => command(`send(${sender}, ${abort})`, () => true, (world) => world.send(sender, abort)));
+
+// fc.commands picks among the arbitraries uniformly: sends are listed twice so that buffers fill.
+const commands = [
+  sendCommand,
+  sendCommand,
+  fc
+    .tuple(fc.nat(MAX_RECEIVERS - 1), fc.constantFrom<ReceiveKind>('ready', 'receive'), abortMode)
+    .map(([index, kind, abort]) =>
+      command(`${kind}(${index}, ${abort})`, (world) => canStart(world, index, kind), (world) => world.startReceive(index, kind, abort)),
+    ),
+  fc
+    .nat(MAX_RECEIVERS - 1)
+    .map((index) => command(`consume(${index})`, (world) => world.slots[index] !== undefined, (world) => world.consume(index))),
+  fc
+    .nat(MAX_RECEIVERS - 1)
+    .map((index) => command(`closeReceiver(${index})`, (world) => world.slots[index] !== undefined, (world) => world.closeReceiver(index))),
+  fc.nat(20).map((choice) => command(`abort(${choice})`, (world) => world.pendingOperations().length > 0, (world) => world.abortPending(choice))),
+  fc.constant(command('newReceiver', (world) => world.slots.length < MAX_RECEIVERS, async (world) => world.addReceiver())),
+  fc.constant(command('closeChannel', () => true, (world) => world.closeChannel())),
+];
+
+type Message = readonly [sender: number, seq: number];
+type ReceiverStyle = 'receive' | 'readyThenConsume' | 'abortedReceive' | 'leave';
+
+/**
+ * One receiver's loop: waits at scheduled points, receives in the given styles, and stops when
+ * the channel does (or, for style `leave`, closes its receiver between two messages).
+ */
+async function receiverLoop(s: fc.Scheduler, receiver: Receiver<Message>, styles: ReceiverStyle[], canLeave: boolean): Promise<Message[]> {
+  const received: Message[] = [];
+  for (let step = 0; ; step++) {
+    await s.schedule(Promise.resolve(), 'receiver turn');
+    const style = styles[step % styles.length] as ReceiverStyle;
+    if (style === 'leave' && canLeave) {
+      receiver.close();
+      return received;
+    }
+    const message = await receiveInStyle(s, receiver, style);
+    if (message === STOPPED) {
+      return received;
+    }
+    if (message !== ABORTED) {
+      received.push(message);
+    }
+  }
+}
+
+const STOPPED = Symbol('stopped');
+const ABORTED = Symbol('aborted');
+
+async function receiveInStyle(
+  s: fc.Scheduler,
+  receiver: Receiver<Message>,
+  style: ReceiverStyle,
+): Promise<Message | typeof STOPPED | typeof ABORTED> {
+  if (style === 'readyThenConsume') {
+    if (!(await receiver.ready())) {
+      return STOPPED;
+    }
+    // Others run between ready() and consume(): the reserved message must wait for this one.
+    await s.schedule(Promise.resolve(), 'between ready and consume');
+    return receiver.consume();
+  }
+  const controller = new AbortController();
+  if (style === 'abortedReceive') {
+    void s.schedule(Promise.resolve(), 'abort').then(() => controller.abort());
+  }
+  try {
+    return await receiver.receive({ signal: controller.signal });
+  } catch (error) {
+    if (error === controller.signal.reason) {
+      return ABORTED;
+    }
+    expect(error).toBeInstanceOf(ReceiverStoppedError);
+    return STOPPED;
+  }
+}
+
+async function senderLoop(s: fc.Scheduler, sender: Sender<Message>, senderIndex: number, count: number): Promise<void> {
+  for (let seq = 0; seq < count; seq++) {
+    await s.schedule(Promise.resolve(), `sender ${senderIndex} turn`);
+    await sender.send([senderIndex, seq]);
+  }
+}
+
+function expectPerSenderOrder(received: readonly Message[]): void {
+  const lastSeq = new Map<number, number>();
+  for (const [sender, seq] of received) {
+    expect(seq).toBeGreaterThan(lastSeq.get(sender) ?? -1);
+    lastSeq.set(sender, seq);
+  }
+}
+
+describe('Anycast (model)', () => {
+  const runs = 300;
+
+  it(
+    'matches the model: each message once, per-sender order, blocked senders in order, aborts change nothing, close drains',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 1, max: 4 }), fc.commands(commands, { maxCommands: 40 }), async (maxsize, cmds) => {
+          const world = new AnycastWorld(maxsize, SENDERS, 2);
+          await fc.asyncModelRun(() => ({ model: world, real: world }), cmds);
+          await world.finish();
+        }),
+        propertyParameters(runs),
+      );
+    },
+    propertyTimeout(runs),
+  );
+
+  it(
+    'under any interleaving of senders and receivers, hands every message to exactly one receiver in per-sender order',
+    async () => {
+      const style = fc.constantFrom<ReceiverStyle>('receive', 'readyThenConsume', 'abortedReceive', 'leave');
+      await fc.assert(
+        fc.asyncProperty(
+          fc.scheduler(),
+          fc.integer({ min: 1, max: 3 }),
+          fc.array(fc.nat(8), { minLength: 1, maxLength: 4 }),
+          fc.array(fc.array(style, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 4 }),
+          async (s, maxsize, counts, receiverStyles) => {
+            const channel = new Anycast<Message>({ maxsize });
+            const senders = counts.map((count, index) => senderLoop(s, channel.newSender(), index, count));
+            // The first receiver never leaves, so that someone is always there to drain.
+            const receivers = receiverStyles.map((styles, index) => receiverLoop(s, channel.newReceiver(), styles, index > 0));
+            const closed = Promise.all(senders).then(() => channel.close());
+            const [, ...receivedLists] = await s.waitFor(Promise.all([closed, ...receivers]));
+            for (const received of receivedLists) {
+              expectPerSenderOrder(received);
+            }
+            const all = receivedLists.flat().map(([sender, seq]) => `${sender}:${seq}`);
+            const sent = counts.flatMap((count, sender) => Array.from({ length: count }, (_, seq) => `${sender}:${seq}`));
+            expect(all.sort()).toEqual(sent.sort());
+          },
+        ),
+        propertyParameters(runs),
+      );
+    },
+    propertyTimeout(runs),
+  );
+});
