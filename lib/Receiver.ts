@@ -1,7 +1,7 @@
 import { Observable, type Subscriber } from 'rxjs';
 import { ReceiverError, ReceiverStoppedError } from './errors';
 import { checkSignal } from './internal/abortable';
-import { isPollable, PENDING, READY, STOPPED, type PollState, type Pollable } from './internal/readiness';
+import { isPollable, PENDING, READY, readyOf, STOPPED, type PollState, type Pollable } from './internal/readiness';
 import { observeReceiver } from './internal/ReceiverObservable';
 import { checkFunction } from './internal/validate';
 import type { Waker } from './internal/WakerSet';
@@ -162,6 +162,19 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
   }
 
   /**
+   * The string-keyed interop entry point, for libraries that look up `'@@observable'`. RxJS
+   * defines it only where `Symbol.observable` does not exist (no polyfill), so it is kept here.
+   *
+   * @example
+   * ```ts
+   * const observable = receiver['@@observable'](); // the receiver itself, as an Observable
+   * ```
+   */
+  ['@@observable'](): Observable<T> {
+    return this;
+  }
+
+  /**
    * Stops this receiver; idempotent. What it had buffered is still delivered where the receiver
    * kind says so (Broadcast), then `ready()` resolves `false`. The base class holds nothing to
    * release; receivers that do override this.
@@ -304,22 +317,17 @@ class FilterReceiver<T> extends WrappingReceiver<T, T> {
     return READY;
   }
 
-  async ready(options?: AbortOptions): Promise<boolean> {
-    while (!this.holding) {
-      if (!(await this.inner.ready(options))) {
-        this.stopped = true;
-        return false;
-      }
-      this.takeOne();
-    }
-    return true;
+  ready(options?: AbortOptions): Promise<boolean> {
+    const signal = checkSignal(options?.signal);
+    return this._pollable ? readyOf(this, signal) : this.readyThroughPromises(signal);
   }
 
   consume(): T {
     const held = this.held;
     if (!this.holding || held === undefined) {
       if (this.stopped) {
-        throw new ReceiverStoppedError(this);
+        // The wrapped receiver's own stop error, as map() gives it: it carries the cause.
+        return this.inner.consume();
       }
       throw new ReceiverError(NOT_READY, this);
     }
@@ -333,6 +341,24 @@ class FilterReceiver<T> extends WrappingReceiver<T, T> {
 
   override toString(): string {
     return `Filter:${String(this.inner)}`;
+  }
+
+  private async readyThroughPromises(signal: AbortSignal | undefined): Promise<boolean> {
+    signal?.throwIfAborted();
+    while (!this.holding) {
+      const innerReady = await this.inner.ready(signal === undefined ? undefined : { signal });
+      if (this.holding) {
+        // A concurrent ready() took and kept a message while this one waited: taking another
+        // would overwrite it.
+        break;
+      }
+      if (!innerReady) {
+        this.stopped = true;
+        return false;
+      }
+      this.takeOne();
+    }
+    return true;
   }
 
   /** Consumes one ready message of the wrapped receiver and keeps it if it passes. */

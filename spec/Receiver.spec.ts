@@ -1,0 +1,531 @@
+import { expectTypeOf } from 'expect-type';
+import {
+  Anycast,
+  Broadcast,
+  ChannelClosedError,
+  ReceiverError,
+  ReceiverInvalidatedError,
+  ReceiverStoppedError,
+  type Receiver,
+} from 'rx-channels';
+import { firstValueFrom, from, lastValueFrom, map as rxMap, Observable, observable as symbolObservable, take, toArray } from 'rxjs';
+import { flushMicrotasks, reasonOf, settlementOf, thrownBy, track } from './helpers/async';
+import { drain, ListReceiver, receiveMany } from './helpers/receivers';
+
+function anycastPair<T>(maxsize = 10) {
+  const channel = new Anycast<T>({ name: 'jobs', maxsize });
+  return { channel, sender: channel.newSender(), receiver: channel.newReceiver() };
+}
+
+describe('Receiver', () => {
+  describe('ready() and consume()', () => {
+    it('ready() resolves true when a message is ready, and stays ready until consume()', async () => {
+      const { sender, receiver } = anycastPair<number>();
+      await sender.send(1);
+      await expect(receiver.ready()).resolves.toBe(true);
+      await expect(receiver.ready()).resolves.toBe(true);
+      expect(receiver.consume()).toBe(1);
+      expect((await settlementOf(receiver.ready())).state).toBe('pending');
+    });
+
+    it('a pending ready() resolves true when a message is sent', async () => {
+      const { sender, receiver } = anycastPair<number>();
+      const ready = track(receiver.ready());
+      await flushMicrotasks();
+      expect(ready.current().state).toBe('pending');
+      await sender.send(1);
+      await flushMicrotasks();
+      expect(ready.current()).toEqual({ state: 'fulfilled', value: true });
+      expect(receiver.consume()).toBe(1);
+    });
+
+    it('ready() resolves false once the receiver has stopped', async () => {
+      const { channel, receiver } = anycastPair<number>();
+      const ready = receiver.ready();
+      await channel.close();
+      await expect(ready).resolves.toBe(false);
+      await expect(receiver.ready()).resolves.toBe(false);
+    });
+
+    it('concurrent ready() calls all resolve when a message is ready, and consume() hands it to one', async () => {
+      const { sender, receiver } = anycastPair<number>();
+      const first = receiver.ready();
+      const second = receiver.ready();
+      await sender.send(1);
+      await expect(Promise.all([first, second])).resolves.toEqual([true, true]);
+      expect(receiver.consume()).toBe(1);
+      expect(thrownBy(() => receiver.consume())).toBeInstanceOf(ReceiverError);
+    });
+
+    it('consume() before ready() throws a ReceiverError that says so, and takes nothing', async () => {
+      const { sender, receiver } = anycastPair<number>();
+      await sender.send(1);
+      const error = thrownBy(() => receiver.consume());
+      expect(error).toBeInstanceOf(ReceiverError);
+      expect(error).not.toBeInstanceOf(ReceiverStoppedError);
+      expect((error as ReceiverError).message).toBe('consume() was called before ready() resolved true');
+      expect((error as ReceiverError).receiver).toBe(receiver);
+      expect(await receiver.receive()).toBe(1);
+    });
+
+    it('consume() before ready() on a Broadcast receiver throws the same ReceiverError', async () => {
+      const channel = new Broadcast<number>('b');
+      const receiver = channel.newReceiver();
+      await channel.newSender().send(1);
+      expect((thrownBy(() => receiver.consume()) as Error).message).toBe('consume() was called before ready() resolved true');
+      expect(await receiver.receive()).toBe(1);
+    });
+
+    it('consume() on a stopped receiver throws ReceiverStoppedError', async () => {
+      const { channel, receiver } = anycastPair<number>();
+      await channel.close();
+      expect(thrownBy(() => receiver.consume())).toBeInstanceOf(ReceiverStoppedError);
+    });
+  });
+
+  describe('receive()', () => {
+    it('waits for the next message and takes it', async () => {
+      const { sender, receiver } = anycastPair<string>();
+      const received = receiver.receive();
+      await sender.send('a');
+      await expect(received).resolves.toBe('a');
+    });
+
+    it('rejects with ReceiverStoppedError once the receiver has stopped', async () => {
+      const { channel, receiver } = anycastPair<string>();
+      const received = receiver.receive();
+      await channel.close();
+      await expect(received).rejects.toBeInstanceOf(ReceiverStoppedError);
+      await expect(receiver.receive()).rejects.toBeInstanceOf(ReceiverStoppedError);
+    });
+
+    it('delivers undefined and null as messages', async () => {
+      const { sender, receiver } = anycastPair<number | null | undefined>();
+      await sender.send(undefined);
+      await sender.send(null);
+      await sender.send(0);
+      expect(await receiveMany(receiver, 3)).toEqual([undefined, null, 0]);
+    });
+
+    it('throws a TypeError for a signal that is not an AbortSignal', () => {
+      const { receiver } = anycastPair<number>();
+      expect(() => receiver.receive({ signal: {} as AbortSignal })).toThrow(TypeError);
+      expect(() => receiver.ready({ signal: 'x' as unknown as AbortSignal })).toThrow(TypeError);
+    });
+  });
+
+  describe('for await', () => {
+    it('yields every message in order and ends cleanly when the receiver stops', async () => {
+      const { channel, sender, receiver } = anycastPair<number>();
+      const loop = drain(receiver);
+      await sender.send(1);
+      await sender.send(2);
+      await channel.close();
+      await expect(loop).resolves.toEqual([1, 2]);
+    });
+
+    it('ends at once on a receiver that is already stopped', async () => {
+      const { channel, receiver } = anycastPair<number>();
+      await channel.close();
+      await expect(drain(receiver)).resolves.toEqual([]);
+    });
+
+    it('ends cleanly when the receiver is closed while the loop waits', async () => {
+      const { receiver } = anycastPair<number>();
+      const loop = drain(receiver);
+      await flushMicrotasks();
+      receiver.close();
+      await expect(loop).resolves.toEqual([]);
+    });
+
+    it('leaving the loop early does not close the receiver', async () => {
+      const { sender, receiver } = anycastPair<number>();
+      await sender.send(1);
+      await sender.send(2);
+      for await (const message of receiver) {
+        expect(message).toBe(1);
+        break;
+      }
+      expect(await receiver.receive()).toBe(2);
+    });
+
+    it('throws an error that is not a stop out of the loop', async () => {
+      const { sender, receiver } = anycastPair<number>();
+      const failing = receiver.map((): number => {
+        throw new Error('bad message');
+      });
+      await sender.send(1);
+      await expect(drain(failing)).rejects.toThrow('bad message');
+    });
+  });
+
+  describe('map()', () => {
+    it('gives fn(message) for every message, in order', async () => {
+      const { sender, receiver } = anycastPair<string>();
+      const lengths = receiver.map((text) => text.length);
+      expectTypeOf(lengths).toEqualTypeOf<Receiver<number>>();
+      await sender.send('a');
+      await sender.send('abc');
+      expect(await receiveMany(lengths, 2)).toEqual([1, 3]);
+    });
+
+    it('runs fn in consume(), which throws what fn throws', async () => {
+      const { sender, receiver } = anycastPair<number>();
+      const failing = receiver.map(() => {
+        throw new Error('bad');
+      });
+      await sender.send(1);
+      await expect(failing.ready()).resolves.toBe(true);
+      expect(() => failing.consume()).toThrow('bad');
+    });
+
+    it('stops when the receiver it wraps stops', async () => {
+      const { channel, receiver } = anycastPair<number>();
+      const doubled = receiver.map((n) => n * 2);
+      await channel.close();
+      await expect(doubled.ready()).resolves.toBe(false);
+      await expect(doubled.receive()).rejects.toBeInstanceOf(ReceiverStoppedError);
+    });
+
+    it('close() closes the receiver it wraps', async () => {
+      const { receiver } = anycastPair<number>();
+      receiver.map(String).close();
+      await expect(receiver.ready()).resolves.toBe(false);
+    });
+
+    it('throws a TypeError naming `fn` for a non-function', () => {
+      const { receiver } = anycastPair<number>();
+      expect(() => receiver.map(1 as unknown as (n: number) => number)).toThrow('`fn`');
+    });
+  });
+
+  describe('filter()', () => {
+    it('gives the messages for which the predicate holds, in order', async () => {
+      const { sender, receiver } = anycastPair<number>();
+      const even = receiver.filter((n) => n % 2 === 0);
+      expectTypeOf(even).toEqualTypeOf<Receiver<number>>();
+      for (const n of [1, 2, 3, 4, 5, 6]) {
+        await sender.send(n);
+      }
+      expect(await receiveMany(even, 3)).toEqual([2, 4, 6]);
+    });
+
+    it('narrows the element type with a type guard', async () => {
+      const { sender, receiver } = anycastPair<string | number>();
+      const numbers = receiver.filter((value): value is number => typeof value === 'number');
+      expectTypeOf(numbers).toEqualTypeOf<Receiver<number>>();
+      await sender.send('a');
+      await sender.send(2);
+      const received = await numbers.receive();
+      expectTypeOf(received).toEqualTypeOf<number>();
+      expect(received).toBe(2);
+    });
+
+    it('stays ready until consume()', async () => {
+      const { sender, receiver } = anycastPair<number>();
+      const positive = receiver.filter((n) => n > 0);
+      await sender.send(-1);
+      await sender.send(1);
+      await expect(positive.ready()).resolves.toBe(true);
+      await expect(positive.ready()).resolves.toBe(true);
+      expect(positive.consume()).toBe(1);
+    });
+
+    it('consume() before ready() throws a ReceiverError', async () => {
+      const { sender, receiver } = anycastPair<number>();
+      await sender.send(1);
+      const error = thrownBy(() => receiver.filter(() => true).consume());
+      expect(error).toBeInstanceOf(ReceiverError);
+      expect(error).not.toBeInstanceOf(ReceiverStoppedError);
+    });
+
+    it('throws from consume() what the predicate throws', async () => {
+      const { sender, receiver } = anycastPair<number>();
+      const failing = receiver.filter(() => {
+        throw new Error('bad predicate');
+      });
+      await sender.send(1);
+      await expect(failing.receive()).rejects.toThrow('bad predicate');
+    });
+
+    it('concurrent ready() calls all resolve and the message is consumed once, none lost', async () => {
+      const { sender, receiver } = anycastPair<number>();
+      const all = receiver.filter(() => true);
+      const first = all.ready();
+      const second = all.ready();
+      await sender.send(1);
+      await sender.send(2);
+      await expect(Promise.all([first, second])).resolves.toEqual([true, true]);
+      expect(all.consume()).toBe(1);
+      expect(await all.receive()).toBe(2);
+    });
+
+    it('stops with ReceiverStoppedError when the receiver it wraps stops', async () => {
+      const { channel, sender, receiver } = anycastPair<number>();
+      const even = receiver.filter((n) => n % 2 === 0);
+      await sender.send(1);
+      await channel.close();
+      await expect(even.ready()).resolves.toBe(false);
+      await expect(even.receive()).rejects.toBeInstanceOf(ReceiverStoppedError);
+      await expect(drain(even)).resolves.toEqual([]);
+    });
+
+    it('its stop error keeps the cause: the ChannelClosedError of a closed channel', async () => {
+      const { channel, receiver } = anycastPair<number>();
+      const even = receiver.filter((n) => n % 2 === 0);
+      await channel.close();
+      const error = await reasonOf(even.receive());
+      expect(error).toBeInstanceOf(ReceiverStoppedError);
+      expect((error as ReceiverStoppedError).cause).toBeInstanceOf(ChannelClosedError);
+      expect(((error as ReceiverStoppedError).cause as ChannelClosedError).channel).toBe(channel);
+    });
+
+    it('an already-aborted signal rejects at once even with a message held, and the message stays', async () => {
+      const { sender, receiver } = anycastPair<number>();
+      const all = receiver.filter(() => true);
+      await sender.send(1);
+      await expect(all.ready()).resolves.toBe(true);
+      const reason = new Error('gave up');
+      expect(await reasonOf(all.ready({ signal: AbortSignal.abort(reason) }))).toBe(reason);
+      expect(all.consume()).toBe(1);
+    });
+
+    it('an abort while pending takes nothing', async () => {
+      const { sender, receiver } = anycastPair<number>();
+      const all = receiver.filter(() => true);
+      const controller = new AbortController();
+      const received = all.receive({ signal: controller.signal });
+      controller.abort();
+      await expect(received).rejects.toMatchObject({ name: 'AbortError' });
+      await sender.send(1);
+      expect(await receiver.receive()).toBe(1);
+    });
+
+    it('close() closes the receiver it wraps', async () => {
+      const { receiver } = anycastPair<number>();
+      receiver.filter(() => true).close();
+      await expect(receiver.ready()).resolves.toBe(false);
+    });
+
+    it('throws a TypeError naming `predicate` for a non-function', () => {
+      const { receiver } = anycastPair<number>();
+      expect(() => receiver.filter(undefined as unknown as () => boolean)).toThrow('`predicate`');
+    });
+  });
+
+  describe('intoPeekable()', () => {
+    it('throws a ReceiverError on receivers that cannot become peekables, as the seed does', () => {
+      const { receiver } = anycastPair<number>();
+      expect(thrownBy(() => receiver.intoPeekable())).toBeInstanceOf(ReceiverError);
+      expect(thrownBy(() => receiver.map(String).intoPeekable())).toBeInstanceOf(ReceiverError);
+    });
+
+    it('on a Broadcast receiver, delivers the buffered messages, then ReceiverInvalidatedError', async () => {
+      const channel = new Broadcast<number>('b');
+      const receiver = channel.newReceiver();
+      const sender = channel.newSender();
+      await sender.send(1);
+      await sender.send(2);
+      const peekable = receiver.intoPeekable();
+      await sender.send(3);
+      expect(peekable.peek()).toBe(3);
+      expect(await receiveMany(receiver, 2)).toEqual([1, 2]);
+      await expect(receiver.ready()).resolves.toBe(true);
+      expect(thrownBy(() => receiver.consume())).toBeInstanceOf(ReceiverInvalidatedError);
+      await expect(receiver.receive()).rejects.toBeInstanceOf(ReceiverInvalidatedError);
+      await expect(drain(receiver)).rejects.toBeInstanceOf(ReceiverInvalidatedError);
+    });
+  });
+
+  describe('close()', () => {
+    it('is idempotent', async () => {
+      const { sender, receiver } = anycastPair<number>();
+      receiver.close();
+      receiver.close();
+      await expect(receiver.ready()).resolves.toBe(false);
+      await sender.send(1);
+      const other = anycastPair<number>();
+      expect(other.receiver.close()).toBeUndefined();
+    });
+
+    it('stops a pending ready() with false', async () => {
+      const { receiver } = anycastPair<number>();
+      const ready = receiver.ready();
+      receiver.close();
+      await expect(ready).resolves.toBe(false);
+    });
+  });
+
+  describe('as an Observable', () => {
+    it('works with from(), firstValueFrom() and lastValueFrom()', async () => {
+      const { channel, sender, receiver } = anycastPair<number>();
+      await sender.send(1);
+      await sender.send(2);
+      await expect(firstValueFrom(receiver)).resolves.toBe(1);
+      const last = lastValueFrom(from(receiver));
+      await sender.send(3);
+      await channel.close();
+      await expect(last).resolves.toBe(3);
+    });
+
+    it('pipes through RxJS operators', async () => {
+      const { sender, receiver } = anycastPair<number>();
+      const doubled = lastValueFrom(receiver.pipe(rxMap((n) => n * 2), take(3), toArray()));
+      for (const n of [1, 2, 3, 4]) {
+        await sender.send(n);
+      }
+      await expect(doubled).resolves.toEqual([2, 4, 6]);
+      expect(await receiver.receive()).toBe(4);
+    });
+
+    it('emits inside send(), before its promise is awaited', () => {
+      const { sender, receiver } = anycastPair<number>();
+      const seen: number[] = [];
+      receiver.subscribe((n) => seen.push(n));
+      void sender.send(1);
+      expect(seen).toEqual([1]);
+    });
+
+    it('completes when the receiver stops and errors with the receiver error', async () => {
+      const { channel, sender, receiver } = anycastPair<number>();
+      const events: string[] = [];
+      receiver.subscribe({ complete: () => events.push('complete') });
+      const failing = anycastPair<number>();
+      failing.receiver
+        .map(() => {
+          throw new Error('bad');
+        })
+        .subscribe({ error: (error: Error) => events.push(error.message) });
+      await failing.sender.send(1);
+      await sender.send(1);
+      await channel.close();
+      expect(events).toEqual(['bad', 'complete']);
+    });
+
+    it('unsubscribing loses no message', async () => {
+      const { sender, receiver } = anycastPair<number>();
+      const seen: number[] = [];
+      const subscription = receiver.subscribe((n) => seen.push(n));
+      await sender.send(1);
+      subscription.unsubscribe();
+      await sender.send(2);
+      await sender.send(3);
+      expect(seen).toEqual([1]);
+      expect(await receiveMany(receiver, 2)).toEqual([2, 3]);
+    });
+
+    it('asObservable() is a plain Observable of the same messages', async () => {
+      const { sender, receiver } = anycastPair<number>();
+      const observable = receiver.asObservable();
+      expect(observable).toBeInstanceOf(Observable);
+      expect('receive' in observable).toBe(false);
+      const first = firstValueFrom(observable);
+      await sender.send(5);
+      await expect(first).resolves.toBe(5);
+    });
+
+    it('is reachable through Symbol.observable / "@@observable"', () => {
+      const { receiver } = anycastPair<number>();
+      const interop = receiver as unknown as Record<string | symbol, () => unknown>;
+      expect(interop[symbolObservable]?.()).toBe(receiver);
+    });
+  });
+
+  describe('a subclass written outside the library, with only ready() and consume()', () => {
+    it('works with receive()', async () => {
+      const receiver = new ListReceiver<number>();
+      const received = receiver.receive();
+      receiver.push(1);
+      await expect(received).resolves.toBe(1);
+    });
+
+    it('works with for await, which ends when it stops', async () => {
+      const receiver = new ListReceiver<number>();
+      receiver.push(1, 2);
+      receiver.end();
+      await expect(drain(receiver)).resolves.toEqual([1, 2]);
+    });
+
+    it('works with map() and filter()', async () => {
+      const receiver = new ListReceiver<number>();
+      const tens = receiver.filter((n) => n % 2 === 0).map((n) => n * 10);
+      receiver.push(1, 2, 3, 4);
+      receiver.end();
+      await expect(drain(tens)).resolves.toEqual([20, 40]);
+    });
+
+    it('filter() on it stays correct under concurrent ready() calls', async () => {
+      const receiver = new ListReceiver<number>();
+      const all = receiver.filter(() => true);
+      const first = all.ready();
+      const second = all.ready();
+      receiver.push(1, 2);
+      await expect(Promise.all([first, second])).resolves.toEqual([true, true]);
+      expect(all.consume()).toBe(1);
+      expect(await all.receive()).toBe(2);
+    });
+
+    it('works with subscribe(), through the promise-based path', async () => {
+      const receiver = new ListReceiver<number>();
+      const all = lastValueFrom(receiver.pipe(toArray()));
+      receiver.push(1, 2);
+      await flushMicrotasks();
+      receiver.push(3);
+      receiver.end();
+      await expect(all).resolves.toEqual([1, 2, 3]);
+    });
+
+    it('works with firstValueFrom(), which leaves the other messages', async () => {
+      const receiver = new ListReceiver<number>();
+      const first = firstValueFrom(receiver);
+      receiver.push(1, 2);
+      await expect(first).resolves.toBe(1);
+      await flushMicrotasks();
+      expect(receiver.size).toBe(1);
+      expect(await receiver.receive()).toBe(2);
+    });
+
+    it('its error surfaces to the subscriber', async () => {
+      const receiver = new ListReceiver<number>();
+      receiver.push(1);
+      const failing = receiver.map((): number => {
+        throw new Error('bad');
+      });
+      await expect(firstValueFrom(failing)).rejects.toThrow('bad');
+    });
+
+    it('its close() does nothing by default', () => {
+      const receiver = new ListReceiver<number>();
+      expect(() => receiver.close()).not.toThrow();
+    });
+
+    it('filter() on it honours an aborted signal, before and while waiting', async () => {
+      const receiver = new ListReceiver<number>();
+      const all = receiver.filter(() => true);
+      const reason = new Error('stop');
+      expect(await reasonOf(all.ready({ signal: AbortSignal.abort(reason) }))).toBe(reason);
+      const controller = new AbortController();
+      const ready = all.ready({ signal: controller.signal });
+      controller.abort(reason);
+      expect(await reasonOf(ready)).toBe(reason);
+      receiver.push(1);
+      expect(await all.receive()).toBe(1);
+    });
+
+    it('filter() on it stops when it ends, with its stop error', async () => {
+      const receiver = new ListReceiver<number>();
+      const all = receiver.filter(() => true);
+      receiver.end();
+      await expect(all.ready()).resolves.toBe(false);
+      expect(thrownBy(() => all.consume())).toBeInstanceOf(ReceiverStoppedError);
+    });
+
+    it('receive() with an aborted signal rejects with the reason', async () => {
+      const receiver = new ListReceiver<number>();
+      receiver.push(1);
+      const reason = new Error('stop');
+      expect(await reasonOf(receiver.receive({ signal: AbortSignal.abort(reason) }))).toBe(reason);
+      expect(receiver.size).toBe(1);
+    });
+  });
+});
