@@ -1,0 +1,435 @@
+import fc from 'fast-check';
+import { Anycast, ChannelClosedError, ReceiverError, ReceiverStoppedError, SenderError, type Receiver } from 'rx-channels';
+import { abortListenerCount, flushMicrotasks, reasonOf, settlementOf, thrownBy, track } from './helpers/async';
+import { drain, receiveMany } from './helpers/receivers';
+
+describe('Anycast', () => {
+  describe('constructor', () => {
+    it('has a default maxsize of 10 and a generated name', () => {
+      const channel = new Anycast<number>();
+      expect(channel.maxsize).toBe(10);
+      expect(channel.name).toMatch(/^anycast-\d+$/);
+      expect(channel.isClosed).toBe(false);
+    });
+
+    it('takes a name and a maxsize', () => {
+      const channel = new Anycast<number>({ name: 'jobs', maxsize: 3 });
+      expect(channel.name).toBe('jobs');
+      expect(channel.maxsize).toBe(3);
+    });
+
+    it.each([0, -1, 1.5, NaN, Infinity])('refuses maxsize %p with a RangeError naming `maxsize`', (maxsize) => {
+      expect(() => new Anycast({ maxsize })).toThrow(RangeError);
+      expect(() => new Anycast({ maxsize })).toThrow('`maxsize`');
+    });
+
+    it("refuses maxsize '3' with a TypeError naming `maxsize`", () => {
+      expect(() => new Anycast({ maxsize: '3' as unknown as number })).toThrow(TypeError);
+      expect(() => new Anycast({ maxsize: '3' as unknown as number })).toThrow('`maxsize`');
+    });
+
+    it('refuses a name that is not a string with a TypeError naming `name`', () => {
+      expect(() => new Anycast({ name: 1 as unknown as string })).toThrow(new TypeError('Expected `name` to be a string, got number'));
+    });
+  });
+
+  describe('delivery', () => {
+    it('delivers every message to exactly one receiver, in send order', async () => {
+      const channel = new Anycast<number>({ maxsize: 100 });
+      const sender = channel.newSender();
+      const receivers = [channel.newReceiver(), channel.newReceiver(), channel.newReceiver()];
+      const loops = receivers.map((receiver) => drain(receiver));
+      for (let n = 0; n < 60; n++) {
+        await sender.send(n);
+      }
+      await channel.close();
+      const received = await Promise.all(loops);
+      expect(received.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, n) => n));
+      for (const messages of received) {
+        expect(messages).toEqual([...messages].sort((a, b) => a - b));
+      }
+    });
+
+    it('hands a message to a waiting receiver inside send()', () => {
+      const channel = new Anycast<string>();
+      const seen: string[] = [];
+      channel.newReceiver().subscribe((message) => seen.push(message));
+      void channel.newSender().send('now');
+      expect(seen).toEqual(['now']);
+    });
+
+    it('delivers undefined and null messages', async () => {
+      const channel = new Anycast<undefined | null>();
+      const receiver = channel.newReceiver();
+      await channel.newSender().send(undefined);
+      await channel.newSender().send(null);
+      await channel.close();
+      expect(await drain(receiver)).toEqual([undefined, null]);
+    });
+
+    it('keeps messages sent before any receiver exists', async () => {
+      const channel = new Anycast<number>();
+      await channel.newSender().send(1);
+      expect(await channel.newReceiver().receive()).toBe(1);
+    });
+  });
+
+  describe('back-pressure', () => {
+    it('send() resolves at once while the buffer has room', async () => {
+      const channel = new Anycast<number>({ maxsize: 2 });
+      const sender = channel.newSender();
+      expect((await settlementOf(sender.send(1))).state).toBe('fulfilled');
+      expect((await settlementOf(sender.send(2))).state).toBe('fulfilled');
+    });
+
+    it('send() on a full buffer waits until a receiver makes room', async () => {
+      const channel = new Anycast<number>({ maxsize: 2 });
+      const sender = channel.newSender();
+      const receiver = channel.newReceiver();
+      await sender.send(1);
+      await sender.send(2);
+      const blocked = track(sender.send(3));
+      await flushMicrotasks();
+      expect(blocked.current().state).toBe('pending');
+      expect(await receiver.receive()).toBe(1);
+      await flushMicrotasks();
+      expect(blocked.current().state).toBe('fulfilled');
+      expect(await receiveMany(receiver, 2)).toEqual([2, 3]);
+    });
+
+    it('serves senders blocked together in arrival order', async () => {
+      const channel = new Anycast<string>({ maxsize: 1 });
+      const senders = [channel.newSender(), channel.newSender(), channel.newSender()];
+      const receiver = channel.newReceiver();
+      await senders[0]?.send('first');
+      const blocked = [senders[2]?.send('a'), senders[0]?.send('b'), senders[1]?.send('c')];
+      expect(await receiveMany(receiver, 4)).toEqual(['first', 'a', 'b', 'c']);
+      await Promise.all(blocked);
+    });
+  });
+
+  describe('receivers holding a message', () => {
+    it('a message reserved by ready() goes back to the front of the channel when that receiver closes', async () => {
+      const channel = new Anycast<number>();
+      const sender = channel.newSender();
+      const holder = channel.newReceiver();
+      const other = channel.newReceiver();
+      await sender.send(1);
+      await sender.send(2);
+      await expect(holder.ready()).resolves.toBe(true);
+      holder.close();
+      expect(await receiveMany(other, 2)).toEqual([1, 2]);
+    });
+
+    it('a reserved message given back goes straight to a receiver that waits', async () => {
+      const channel = new Anycast<number>();
+      const holder = channel.newReceiver();
+      const waiting = channel.newReceiver();
+      const received = waiting.receive();
+      const ready = holder.ready();
+      await channel.newSender().send(1);
+      // `waiting` is first in line, so it is handed 1, and `holder` is handed 2.
+      expect(await received).toBe(1);
+      await channel.newSender().send(2);
+      await expect(ready).resolves.toBe(true);
+      const next = waiting.receive();
+      holder.close();
+      await expect(next).resolves.toBe(2);
+    });
+
+    it('a message handed to a receiver closed on a closed channel is drained by another receiver', async () => {
+      const channel = new Anycast<number>();
+      const holder = channel.newReceiver();
+      await channel.newSender().send(1);
+      await holder.ready();
+      await channel.close();
+      holder.close();
+      expect(await drain(channel.newReceiver())).toEqual([1]);
+    });
+
+    it('a receiver whose pending ready() was aborted by another consumer of it does not keep the next message', async () => {
+      const channel = new Anycast<number>();
+      const shared = channel.newReceiver();
+      const controller = new AbortController();
+      const subscription = shared.subscribe(() => controller.abort());
+      const aborted = shared.ready({ signal: controller.signal });
+      await channel.newSender().send(1);
+      await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+      subscription.unsubscribe();
+      const other = channel.newReceiver();
+      const received = other.receive();
+      await channel.newSender().send(2);
+      await expect(received).resolves.toBe(2);
+    });
+  });
+
+  describe('close()', () => {
+    it('is idempotent and sets isClosed', async () => {
+      const channel = new Anycast<number>();
+      await expect(channel.close()).resolves.toBeUndefined();
+      await expect(channel.close()).resolves.toBeUndefined();
+      expect(channel.isClosed).toBe(true);
+    });
+
+    it('makes send() throw SenderError `The channel was closed`, caused by ChannelClosedError of the channel', async () => {
+      const channel = new Anycast<number>({ name: 'jobs' });
+      const sender = channel.newSender();
+      await channel.close();
+      const error = (await reasonOf(sender.send(1))) as SenderError<number>;
+      expect(error).toBeInstanceOf(SenderError);
+      expect(error.message).toBe('The channel was closed');
+      expect(error.sender).toBe(sender);
+      expect(error.cause).toBeInstanceOf(ChannelClosedError);
+      expect((error.cause as ChannelClosedError).channel).toBe(channel);
+    });
+
+    it('releases blocked senders with SenderError caused by ChannelClosedError', async () => {
+      const channel = new Anycast<number>({ maxsize: 1 });
+      const sender = channel.newSender();
+      await sender.send(1);
+      const blocked = [sender.send(2), sender.send(3)];
+      await channel.close();
+      for (const send of blocked) {
+        const error = (await reasonOf(send)) as SenderError<number>;
+        expect(error).toBeInstanceOf(SenderError);
+        expect((error.cause as ChannelClosedError).channel).toBe(channel);
+      }
+      expect(await drain(channel.newReceiver())).toEqual([1]);
+    });
+
+    it('lets receivers drain the buffer, then stop with ReceiverStoppedError caused by ChannelClosedError', async () => {
+      const channel = new Anycast<number>();
+      const receiver = channel.newReceiver();
+      await channel.newSender().send(1);
+      await channel.newSender().send(2);
+      await channel.close();
+      expect(await receiveMany(receiver, 2)).toEqual([1, 2]);
+      const error = (await reasonOf(receiver.receive())) as ReceiverStoppedError<number>;
+      expect(error).toBeInstanceOf(ReceiverStoppedError);
+      expect(error.receiver).toBe(receiver);
+      expect((error.cause as ChannelClosedError).channel).toBe(channel);
+    });
+
+    it('settles every waiting promise: ready() with false, receive() with ReceiverStoppedError, subscribers complete', async () => {
+      const channel = new Anycast<number>();
+      const ready = track(channel.newReceiver().ready());
+      const received = track(channel.newReceiver().receive());
+      const observed = track(lastValueFromOrUndefined(channel.newReceiver()));
+      await flushMicrotasks();
+      expect([ready, received, observed].map((promise) => promise.current().state)).toEqual(['pending', 'pending', 'pending']);
+      await channel.close();
+      await flushMicrotasks();
+      expect(ready.current()).toEqual({ state: 'fulfilled', value: false });
+      expect(received.current()).toMatchObject({ state: 'rejected', reason: expect.any(ReceiverStoppedError) });
+      expect(observed.current()).toEqual({ state: 'fulfilled', value: undefined });
+    });
+
+    it('settles a pending ready() on an empty channel with false', async () => {
+      const channel = new Anycast<number>();
+      const ready = channel.newReceiver().ready();
+      await channel.close();
+      await expect(ready).resolves.toBe(false);
+    });
+
+    it('newSender() on a closed channel gives a sender whose send() throws', async () => {
+      const channel = new Anycast<number>();
+      await channel.close();
+      await expect(channel.newSender().send(1)).rejects.toBeInstanceOf(SenderError);
+    });
+
+    it('newReceiver() on a closed, empty channel gives a receiver that is already stopped', async () => {
+      const channel = new Anycast<number>();
+      await channel.close();
+      const receiver = channel.newReceiver();
+      await expect(receiver.ready()).resolves.toBe(false);
+      expect(thrownBy(() => receiver.consume())).toBeInstanceOf(ReceiverStoppedError);
+    });
+
+    it('newReceiver() on a closed channel with buffered messages drains them, then stops', async () => {
+      const channel = new Anycast<number>();
+      await channel.newSender().send(1);
+      await channel.close();
+      expect(await drain(channel.newReceiver())).toEqual([1]);
+    });
+  });
+
+  describe('cancellation', () => {
+    it('send() with an already-aborted signal rejects with its reason and places nothing, even with room', async () => {
+      const channel = new Anycast<number>();
+      const receiver = channel.newReceiver();
+      const reason = new Error('gave up');
+      expect(await reasonOf(channel.newSender().send(1, { signal: AbortSignal.abort(reason) }))).toBe(reason);
+      await channel.close();
+      expect(await drain(receiver)).toEqual([]);
+    });
+
+    it('an already-aborted send() does not hand its message to a waiting receiver', async () => {
+      const channel = new Anycast<number>();
+      const receiver = channel.newReceiver();
+      const received = track(receiver.receive());
+      await expect(channel.newSender().send(1, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+      await flushMicrotasks();
+      expect(received.current().state).toBe('pending');
+      receiver.close();
+    });
+
+    it('a blocked send() aborted while waiting rejects, places nothing and loses its place in line', async () => {
+      const channel = new Anycast<number>({ maxsize: 1 });
+      const sender = channel.newSender();
+      const receiver = channel.newReceiver();
+      await sender.send(1);
+      const controller = new AbortController();
+      const aborted = sender.send(2, { signal: controller.signal });
+      const kept = sender.send(3);
+      controller.abort();
+      await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+      expect(abortListenerCount(controller.signal)).toBe(0);
+      expect(await receiveMany(receiver, 2)).toEqual([1, 3]);
+      await kept;
+    });
+
+    it('a send() that got room removes its abort listener', async () => {
+      const channel = new Anycast<number>({ maxsize: 1 });
+      const sender = channel.newSender();
+      const receiver = channel.newReceiver();
+      const controller = new AbortController();
+      await sender.send(1, { signal: controller.signal });
+      const blocked = sender.send(2, { signal: controller.signal });
+      expect(abortListenerCount(controller.signal)).toBe(1);
+      await receiver.receive();
+      await blocked;
+      expect(abortListenerCount(controller.signal)).toBe(0);
+    });
+
+    it('a send() released by close() removes its abort listener', async () => {
+      const channel = new Anycast<number>({ maxsize: 1 });
+      const sender = channel.newSender();
+      const controller = new AbortController();
+      await sender.send(1);
+      const blocked = sender.send(2, { signal: controller.signal });
+      await channel.close();
+      await expect(blocked).rejects.toBeInstanceOf(SenderError);
+      expect(abortListenerCount(controller.signal)).toBe(0);
+    });
+
+    it('ready() with an already-aborted signal rejects at once, even with a message ready, and takes nothing', async () => {
+      const channel = new Anycast<number>();
+      const receiver = channel.newReceiver();
+      const other = channel.newReceiver();
+      await channel.newSender().send(1);
+      const reason = new Error('gave up');
+      expect(await reasonOf(receiver.ready({ signal: AbortSignal.abort(reason) }))).toBe(reason);
+      expect(await reasonOf(receiver.receive({ signal: AbortSignal.abort(reason) }))).toBe(reason);
+      expect(await other.receive()).toBe(1);
+    });
+
+    it('a pending ready() or receive() aborted while waiting rejects and takes nothing', async () => {
+      const channel = new Anycast<number>();
+      const receiver = channel.newReceiver();
+      const other = channel.newReceiver();
+      const controller = new AbortController();
+      const ready = receiver.ready({ signal: controller.signal });
+      const received = receiver.receive({ signal: controller.signal });
+      controller.abort();
+      await expect(ready).rejects.toMatchObject({ name: 'AbortError' });
+      await expect(received).rejects.toMatchObject({ name: 'AbortError' });
+      expect(abortListenerCount(controller.signal)).toBe(0);
+      const next = other.receive();
+      await channel.newSender().send(1);
+      await expect(next).resolves.toBe(1);
+    });
+
+    it('a receive() that resolved removes its abort listener', async () => {
+      const channel = new Anycast<number>();
+      const receiver = channel.newReceiver();
+      const controller = new AbortController();
+      const received = receiver.receive({ signal: controller.signal });
+      await channel.newSender().send(1);
+      await expect(received).resolves.toBe(1);
+      expect(abortListenerCount(controller.signal)).toBe(0);
+    });
+
+    it('delivers every accepted message exactly once and in order under random interleavings of sends, receives and aborts', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.scheduler(),
+          fc.integer({ min: 1, max: 3 }),
+          fc.array(fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 3 }),
+          fc.array(fc.array(fc.boolean(), { maxLength: 8 }), { minLength: 1, maxLength: 3 }),
+          async (scheduler, maxsize, sendPlans, receiveAborts) => {
+            const channel = new Anycast<string>({ maxsize });
+            const accepted = new Set<string>();
+            const refused = new Set<string>();
+            const sendLoops = sendPlans.map(async (plan, senderIndex) => {
+              const sender = channel.newSender();
+              for (const [index, abort] of plan.entries()) {
+                await scheduler.schedule(Promise.resolve(), `sender ${senderIndex}`);
+                const message = `${senderIndex}:${index}`;
+                const controller = new AbortController();
+                if (abort) {
+                  void scheduler.schedule(Promise.resolve(), `abort ${message}`).then(() => controller.abort());
+                }
+                try {
+                  await sender.send(message, { signal: controller.signal });
+                  accepted.add(message);
+                } catch {
+                  refused.add(message);
+                }
+              }
+            });
+            const receiveLoops = receiveAborts.map((aborts) => receiveUntilStopped(channel.newReceiver(), aborts, scheduler));
+            const closing = Promise.all(sendLoops).then(() => channel.close());
+            const [received] = await Promise.all([scheduler.waitFor(Promise.all(receiveLoops)), closing]);
+            const all = received.flat();
+            expect([...all].sort()).toEqual([...accepted].sort());
+            expect(all.some((message) => refused.has(message))).toBe(false);
+            for (const messages of received) {
+              expectSenderOrder(messages);
+            }
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
+  });
+});
+
+/** Receives until the receiver stops; the n-th receive is aborted at a random point if aborts[n]. */
+async function receiveUntilStopped(receiver: Receiver<string>, aborts: boolean[], scheduler: fc.Scheduler): Promise<string[]> {
+  const messages: string[] = [];
+  for (let attempt = 0; ; attempt++) {
+    await scheduler.schedule(Promise.resolve(), 'receiver');
+    const controller = new AbortController();
+    if (aborts[attempt] === true) {
+      void scheduler.schedule(Promise.resolve(), 'abort receive').then(() => controller.abort());
+    }
+    try {
+      messages.push(await receiver.receive({ signal: controller.signal }));
+    } catch (error) {
+      if (error instanceof ReceiverStoppedError) {
+        return messages;
+      }
+      if (error instanceof ReceiverError) {
+        throw error;
+      }
+    }
+  }
+}
+
+/** Each sender's messages (`<sender>:<index>`) come in increasing index order. */
+function expectSenderOrder(messages: string[]): void {
+  const lastIndex = new Map<string, number>();
+  for (const message of messages) {
+    const [sender = '', index = ''] = message.split(':');
+    expect(Number(index)).toBeGreaterThan(lastIndex.get(sender) ?? -1);
+    lastIndex.set(sender, Number(index));
+  }
+}
+
+/** The last value of a receiver's Observable, or undefined when it completes empty. */
+function lastValueFromOrUndefined<T>(receiver: Receiver<T>): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    let last: T | undefined;
+    receiver.subscribe({ next: (value) => (last = value), error: reject, complete: () => resolve(last) });
+  });
+}
