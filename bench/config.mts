@@ -1,0 +1,22 @@
+/** Settings shared by every workload; `BENCH_QUICK=1` shrinks them for development runs. */
+export interface BenchConfig {
+  readonly quick: boolean;
+  /** Measured runs per row, after one warm-up run. */
+  readonly samples: number;
+  /** Multiplies every workload's message count (1 in a full run). */
+  readonly scale: number;
+}
+
+export function readConfig(environment: NodeJS.ProcessEnv): BenchConfig {
+  const quick = environment['BENCH_QUICK'] === '1';
+  const samples = Number(environment['BENCH_SAMPLES'] ?? (quick ? 3 : 7));
+  if (!Number.isInteger(samples) || samples < 1) {
+    throw new RangeError('Expected `BENCH_SAMPLES` to be an integer from 1 and up');
+  }
+  return { quick, samples, scale: quick ? 0.1 : 1 };
+}
+
+/** `count` scaled, rounded to a multiple of `multiple` so that work splits evenly. */
+export function scaled(config: BenchConfig, count: number, multiple = 100): number {
+  return Math.max(multiple, Math.round((count * config.scale) / multiple) * multiple);
+}
