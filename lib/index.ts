@@ -20,3 +20,7 @@ export { Receiver } from './Receiver';
 export type { AbortOptions } from './Receiver';
 export { Sender } from './Sender';
 export type { SenderObserverOptions } from './Sender';
+export { fromObservable } from './util/fromObservable';
+export type { BufferOverflow, FromObservableOptions } from './util/fromObservable';
+export { toChannel } from './util/toChannel';
+export type { ToChannelOptions } from './util/toChannel';

@@ -4,4 +4,7 @@
  *
  * @packageDocumentation
  */
-export {};
+export { fromObservable } from './util/fromObservable';
+export type { BufferOverflow, FromObservableOptions } from './util/fromObservable';
+export { toChannel } from './util/toChannel';
+export type { ToChannelOptions } from './util/toChannel';

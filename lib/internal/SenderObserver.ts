@@ -16,86 +16,201 @@ export interface ChannelSender<T> {
   _closeChannel(): Promise<void>;
 }
 
-function isChannelSender<T>(sender: Sender<T>): sender is Sender<T> & ChannelSender<T> {
+/** @internal */
+export function isChannelSender<T>(sender: Sender<T>): sender is Sender<T> & ChannelSender<T> {
   return typeof (sender as Partial<ChannelSender<T>>)._trySend === 'function';
 }
 
+/** What {@link ChannelFeed} tells its owner. @internal */
+export interface FeedListener<T> {
+  /** `value` is in the channel now; called in the order the values were given. */
+  placed(value: T): void;
+  /** A send failed (the channel closed); `lost` values given were not sent. Called once. */
+  failed(error: unknown, lost: number): void;
+  /** `end()` was called and every value given before it is in the channel. */
+  drained(): void;
+}
+
+/** What {@link ChannelFeed.push} did with a value. @internal */
+export type PushResult = 'accepted' | 'full' | 'failed';
+
 /**
- * The observer behind `sender.asObserver()`: keeps the Observable's order by queueing values
- * behind the first one that had to wait, and sends them one at a time.
+ * Sends values to a channel in the order given, each as soon as the channel has room.
+ *
+ * On a built-in channel a value is placed synchronously when there is room; otherwise it is
+ * handed to `send()` at once, and the channel's own line of blocked senders keeps the order and
+ * places it synchronously when a receiver makes room (exact in virtual time). A sender written
+ * outside the library gets one `send()` at a time instead, since nothing says that its
+ * concurrent sends keep their order.
+ *
+ * @internal
+ */
+export class ChannelFeed<T> {
+  /** Values given and not yet placed: blocked in the channel or queued in `queue`. */
+  private pendingCount = 0;
+  /** For a sender written outside the library: values behind the one being sent. */
+  private readonly queue = new Deque<T>();
+  private pumping = false;
+  /** Lifecycle flags; each is set once and never unset. */
+  private ended = false;
+  private stopped = false;
+  /**
+   * One controller per `send()` in flight, oldest first (they settle in that order), to withdraw
+   * the waiting values on `cancel()`. One per send, not one shared: a shared signal would collect
+   * a listener per waiting value, and Node warns past ten.
+   */
+  private readonly inFlight = new Deque<AbortController>();
+
+  constructor(
+    private readonly sender: Sender<T>,
+    private readonly listener: FeedListener<T>,
+    private readonly maxPending = Infinity,
+  ) {}
+
+  /** How many values wait for room. */
+  get pending(): number {
+    return this.pendingCount;
+  }
+
+  push(value: T): PushResult {
+    if (this.stopped) {
+      return 'failed';
+    }
+    // Only with nothing waiting: a value placed now would overtake the waiting ones.
+    if (this.pendingCount === 0 && isChannelSender(this.sender) && this.sender._trySend(value)) {
+      this.listener.placed(value);
+      return 'accepted';
+    }
+    if (this.pendingCount >= this.maxPending) {
+      return 'full';
+    }
+    this.pendingCount++;
+    if (isChannelSender(this.sender)) {
+      this.sendWithSignal(value).then(
+        () => this.onPlaced(value),
+        (error: unknown) => this.onFailed(error),
+      );
+    } else {
+      this.queue.push(value);
+      void this.pump();
+    }
+    return 'accepted';
+  }
+
+  /** No more values will come: `drained()` follows once the waiting ones are placed. */
+  end(): void {
+    this.ended = true;
+    if (this.pendingCount === 0 && !this.stopped) {
+      this.listener.drained();
+    }
+  }
+
+  /** Withdraws every waiting value (they are not sent) and refuses new ones. */
+  cancel(): void {
+    this.stopped = true;
+    this.queue.clear();
+    const controllers = this.inFlight.toArray();
+    this.inFlight.clear();
+    for (const controller of controllers) {
+      controller.abort();
+    }
+  }
+
+  private sendWithSignal(value: T): Promise<void> {
+    const controller = new AbortController();
+    this.inFlight.push(controller);
+    return this.sender.send(value, { signal: controller.signal });
+  }
+
+  private onPlaced(value: T): void {
+    this.pendingCount--;
+    if (this.stopped) {
+      return;
+    }
+    this.inFlight.shift();
+    this.listener.placed(value);
+    if (this.ended && this.pendingCount === 0) {
+      this.listener.drained();
+    }
+  }
+
+  private onFailed(error: unknown): void {
+    const lost = this.pendingCount;
+    this.pendingCount--;
+    if (this.stopped) {
+      return;
+    }
+    this.stopped = true;
+    this.queue.clear();
+    this.inFlight.clear();
+    this.listener.failed(error, lost);
+  }
+
+  /** One `send()` at a time over `queue`, for a sender written outside the library. */
+  private async pump(): Promise<void> {
+    if (this.pumping) {
+      return;
+    }
+    this.pumping = true;
+    while (this.queue.length > 0 && !this.stopped) {
+      const value = this.queue.peekFirst() as T;
+      try {
+        await this.sendWithSignal(value);
+      } catch (error) {
+        this.onFailed(error);
+        break;
+      }
+      this.queue.shift();
+      this.onPlaced(value);
+    }
+    this.pumping = false;
+  }
+}
+
+/**
+ * The observer behind `sender.asObserver()`: a {@link ChannelFeed} without bound that reports
+ * what it cannot send through the logger and closes the channel when asked to.
  *
  * @internal
  */
 export class SenderObserver<T> implements Observer<T> {
-  /** Values given while an earlier one still waits for room, in order. */
-  private readonly waiting = new Deque<T>();
-  /** Whether a send loop is running over `waiting`. */
-  private pumping = false;
-  /** What to do once `waiting` drains: nothing, or close the channel. */
+  private readonly feed: ChannelFeed<T>;
+  /** Whether to close the channel once the feed drains; decided by how the Observable ends. */
   private closeWhenDrained = false;
-  /** Set once a send failed: the channel is gone and later values are reported, not sent. */
-  private failed = false;
 
   constructor(
     private readonly sender: Sender<T>,
     private readonly options: SenderObserverOptions,
-  ) {}
+  ) {
+    this.feed = new ChannelFeed(sender, {
+      placed: () => undefined,
+      failed: (error, lost) => {
+        warn(`${String(sender)}: ${lost} value(s) from an Observable could not be sent: ${String(error)}`);
+      },
+      drained: () => this.onDrained(),
+    });
+  }
 
   next(value: T): void {
-    if (this.failed) {
+    if (this.feed.push(value) === 'failed') {
       warn(`${String(this.sender)}: a value from an Observable could not be sent: the channel is closed`);
-      return;
-    }
-    if (!this.pumping && isChannelSender(this.sender) && this.sender._trySend(value)) {
-      return;
-    }
-    this.waiting.push(value);
-    if (!this.pumping) {
-      void this.pump();
     }
   }
 
   error(error: unknown): void {
     warn(`${String(this.sender)}: the Observable feeding the channel errored: ${String(error)}`);
-    this.finish(this.options.closeOnError === true);
+    this.closeWhenDrained = this.options.closeOnError === true;
+    this.feed.end();
   }
 
   complete(): void {
-    this.finish(this.options.closeOnComplete === true);
+    this.closeWhenDrained = this.options.closeOnComplete === true;
+    this.feed.end();
   }
 
-  private finish(close: boolean): void {
-    if (!close) {
-      return;
-    }
-    if (this.pumping) {
-      this.closeWhenDrained = true;
-    } else {
-      void this.closeChannel();
-    }
-  }
-
-  private async pump(): Promise<void> {
-    this.pumping = true;
-    while (this.waiting.length > 0 && !this.failed) {
-      try {
-        await this.sender.send(this.waiting.peekFirst() as T);
-        this.waiting.shift();
-      } catch (error) {
-        this.failed = true;
-        warn(`${String(this.sender)}: ${this.waiting.length} value(s) from an Observable could not be sent: ${String(error)}`);
-        this.waiting.clear();
-      }
-    }
-    this.pumping = false;
-    if (this.closeWhenDrained) {
-      await this.closeChannel();
-    }
-  }
-
-  private async closeChannel(): Promise<void> {
-    if (isChannelSender(this.sender)) {
-      await this.sender._closeChannel();
+  private onDrained(): void {
+    if (this.closeWhenDrained && isChannelSender(this.sender)) {
+      void this.sender._closeChannel();
     }
   }
 }
