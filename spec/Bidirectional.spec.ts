@@ -1,0 +1,181 @@
+import { expectTypeOf } from 'expect-type';
+import {
+  Bidirectional,
+  BidirectionalHandle,
+  ChannelClosedError,
+  ChannelError,
+  Receiver,
+  ReceiverError,
+  ReceiverStoppedError,
+  SenderError,
+  type Sender,
+} from 'rx-channels';
+import { of } from 'rxjs';
+import { flushMicrotasks, reasonOf, thrownBy } from './helpers/async';
+import { drain } from './helpers/receivers';
+
+/** Checks the re-wrapped cause chain and returns the original channel error at its end. */
+function expectUnderlyingCause(error: unknown, channel: object): ChannelClosedError {
+  const cause = (error as Error).cause as ChannelError;
+  expect(cause).toBeInstanceOf(ChannelError);
+  expect(cause).not.toBeInstanceOf(ChannelClosedError);
+  expect(cause.channel).toBe(channel);
+  expect(cause.message.startsWith('Error in the underlying channel')).toBe(true);
+  expect(cause.cause).toBeInstanceOf(ChannelClosedError);
+  return cause.cause as ChannelClosedError;
+}
+
+describe('Bidirectional', () => {
+  it('the client sends requests to the service, and the service responses to the client', async () => {
+    const channel = new Bidirectional<string, number>('client', 'lengths');
+    await channel.clientHandle.send('hello');
+    const request = await channel.serviceHandle.receive();
+    expect(request).toBe('hello');
+    await channel.serviceHandle.send(request.length);
+    expect(await channel.clientHandle.receive()).toBe(5);
+  });
+
+  it('a handle does not receive what it sent itself', async () => {
+    const channel = new Bidirectional<number, number>('client', 'service');
+    await channel.clientHandle.send(1);
+    await channel.close();
+    expect(await drain(channel.clientHandle)).toEqual([]);
+    expect(await drain(channel.serviceHandle)).toEqual([1]);
+  });
+
+  it('its handles are BidirectionalHandles, also reachable as Bidirectional.Handle', () => {
+    const channel = new Bidirectional<string, number>('client', 'service');
+    expect(Bidirectional.Handle).toBe(BidirectionalHandle);
+    expect(channel.clientHandle).toBeInstanceOf(Bidirectional.Handle);
+    expect(channel.serviceHandle).toBeInstanceOf(Receiver);
+    expectTypeOf(channel.clientHandle).toEqualTypeOf<BidirectionalHandle<string, number>>();
+    expectTypeOf(channel.serviceHandle).toEqualTypeOf<Bidirectional.Handle<number, string>>();
+    expectTypeOf<Bidirectional.Handle<string, number>>().toEqualTypeOf<BidirectionalHandle<string, number>>();
+    expectTypeOf(channel.clientHandle).toExtend<Sender<string>>();
+    expectTypeOf(channel.clientHandle).toExtend<Receiver<number>>();
+  });
+
+  it('a handle is an Observable of what it receives, emitted inside send()', () => {
+    const channel = new Bidirectional<string, number>('client', 'service');
+    const seen: string[] = [];
+    channel.serviceHandle.subscribe((request) => seen.push(request));
+    void channel.clientHandle.send('now');
+    expect(seen).toEqual(['now']);
+  });
+
+  it('a handle feeds an Observable to the other end through asObserver()', async () => {
+    const channel = new Bidirectional<number, number>('client', 'service');
+    of(1, 2, 3).subscribe(channel.clientHandle.asObserver({ closeOnComplete: true }));
+    await flushMicrotasks();
+    expect(await drain(channel.serviceHandle)).toEqual([1, 2, 3]);
+  });
+
+  it('refuses ids that are not strings with a TypeError naming them', () => {
+    expect(() => new Bidirectional(1 as unknown as string, 'service')).toThrow('`clientId`');
+    expect(() => new Bidirectional('client', null as unknown as string)).toThrow('`serviceId`');
+  });
+
+  describe('close()', () => {
+    it('closes both directions', async () => {
+      const channel = new Bidirectional<number, number>('client', 'service');
+      await channel.close();
+      await expect(channel.clientHandle.send(1)).rejects.toBeInstanceOf(SenderError);
+      await expect(channel.serviceHandle.send(1)).rejects.toBeInstanceOf(SenderError);
+      await expect(channel.clientHandle.ready()).resolves.toBe(false);
+      await expect(channel.serviceHandle.ready()).resolves.toBe(false);
+    });
+
+    it('a failed client send: SenderError -> ChannelError of the Bidirectional -> ChannelClosedError of `req_<service>_<client>`', async () => {
+      const channel = new Bidirectional<number, number>('client', 'service');
+      await channel.close();
+      const error = await reasonOf(channel.clientHandle.send(1));
+      expect(error).toBeInstanceOf(SenderError);
+      expect((error as SenderError<number>).message).toBe('The channel was closed');
+      expect((error as SenderError<number>).sender).toBe(channel.clientHandle);
+      const original = expectUnderlyingCause(error, channel);
+      expect(original.message).toBe('Channel Broadcast:req_service_client was closed');
+      expect((error as SenderError<number>).cause).toHaveProperty(
+        'message',
+        'Error in the underlying channel Broadcast:req_service_client: Channel Broadcast:req_service_client was closed',
+      );
+    });
+
+    it('a failed service send names the `resp_<service>_<client>` channel', async () => {
+      const channel = new Bidirectional<number, number>('client', 'service');
+      await channel.close();
+      const original = expectUnderlyingCause(await reasonOf(channel.serviceHandle.send(1)), channel);
+      expect(String(original.channel)).toBe('Broadcast:resp_service_client');
+    });
+
+    it('a stopped client handle: ReceiverStoppedError -> ChannelError of the Bidirectional -> ChannelClosedError of `resp_<service>_<client>`', async () => {
+      const channel = new Bidirectional<number, number>('client', 'service');
+      await channel.close();
+      const error = await reasonOf(channel.clientHandle.receive());
+      expect(error).toBeInstanceOf(ReceiverStoppedError);
+      expect((error as ReceiverStoppedError<number>).receiver).toBe(channel.clientHandle);
+      expect((error as Error).message).toBe(`Receiver ${String(channel.clientHandle)} was stopped`);
+      const original = expectUnderlyingCause(error, channel);
+      expect(String(original.channel)).toBe('Broadcast:resp_service_client');
+    });
+
+    it('a stopped service handle names the `req_<service>_<client>` channel', async () => {
+      const channel = new Bidirectional<number, number>('client', 'service');
+      await channel.close();
+      const error = thrownBy(() => channel.serviceHandle.consume());
+      expect(error).toBeInstanceOf(ReceiverStoppedError);
+      expect(String(expectUnderlyingCause(error, channel).channel)).toBe('Broadcast:req_service_client');
+    });
+
+    it('handles drain what they had, then stop; for await ends cleanly', async () => {
+      const channel = new Bidirectional<number, number>('client', 'service');
+      await channel.clientHandle.send(1);
+      await channel.close();
+      expect(await drain(channel.serviceHandle)).toEqual([1]);
+    });
+  });
+
+  describe('handle errors', () => {
+    it('consume() before ready() throws a ReceiverError of the handle, with no cause', async () => {
+      const channel = new Bidirectional<number, number>('client', 'service');
+      await channel.clientHandle.send(1);
+      const error = thrownBy(() => channel.serviceHandle.consume());
+      expect(error).toBeInstanceOf(ReceiverError);
+      expect(error).not.toBeInstanceOf(ReceiverStoppedError);
+      expect((error as ReceiverError<number>).receiver).toBe(channel.serviceHandle);
+      expect((error as Error).message).toBe('consume() was called before ready() resolved true');
+      expect((error as Error).cause).toBeUndefined();
+    });
+
+    it('a handle closed by its user stops with no cause, and can still send', async () => {
+      const channel = new Bidirectional<number, number>('client', 'service');
+      channel.clientHandle.close();
+      const error = await reasonOf(channel.clientHandle.receive());
+      expect(error).toBeInstanceOf(ReceiverStoppedError);
+      expect((error as Error).cause).toBeUndefined();
+      await channel.clientHandle.send(1);
+      expect(await channel.serviceHandle.receive()).toBe(1);
+    });
+
+    it('an aborted send() rejects with the signal reason, not re-wrapped', async () => {
+      const channel = new Bidirectional<number, number>('client', 'service');
+      const reason = new Error('gave up');
+      expect(await reasonOf(channel.clientHandle.send(1, { signal: AbortSignal.abort(reason) }))).toBe(reason);
+      expect(channel.serviceHandle.consume.bind(channel.serviceHandle)).toThrow(ReceiverError);
+    });
+
+    it('an aborted ready() rejects with the signal reason and takes nothing', async () => {
+      const channel = new Bidirectional<number, number>('client', 'service');
+      const controller = new AbortController();
+      const ready = channel.serviceHandle.ready({ signal: controller.signal });
+      controller.abort();
+      await expect(ready).rejects.toMatchObject({ name: 'AbortError' });
+      await channel.clientHandle.send(1);
+      expect(await channel.serviceHandle.receive()).toBe(1);
+    });
+
+    it('intoPeekable() throws a ReceiverError, as on any receiver that cannot become one', () => {
+      const channel = new Bidirectional<number, number>('client', 'service');
+      expect(thrownBy(() => channel.clientHandle.intoPeekable())).toBeInstanceOf(ReceiverError);
+    });
+  });
+});
