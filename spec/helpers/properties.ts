@@ -25,8 +25,8 @@ export function propertyRuns(defaultRuns: number): number {
 }
 
 /** The fast-check parameters of a property with `defaultRuns` runs by default. */
-export function propertyParameters(defaultRuns: number): { numRuns: number; endOnFailure: true } {
-  return { numRuns: propertyRuns(defaultRuns), endOnFailure: true };
+export function propertyParameters(defaultRuns: number): { numRuns: number } {
+  return { numRuns: propertyRuns(defaultRuns) };
 }
 
 /**
