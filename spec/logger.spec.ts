@@ -1,0 +1,41 @@
+import { setLogger, type ChannelsLogger } from 'rx-channels';
+import { warn } from '../lib/logger';
+
+describe('logger', () => {
+  afterEach(() => {
+    setLogger(undefined);
+    jest.restoreAllMocks();
+  });
+
+  it('warns through console.warn by default', () => {
+    const consoleWarn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    warn('careful');
+    expect(consoleWarn).toHaveBeenCalledWith('careful');
+  });
+
+  it('setLogger() replaces the logger the library warns through', () => {
+    const consoleWarn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const messages: string[] = [];
+    const logger: ChannelsLogger = { warn: (message) => messages.push(message) };
+    setLogger(logger);
+    warn('careful');
+    expect(messages).toEqual(['careful']);
+    expect(consoleWarn).not.toHaveBeenCalled();
+  });
+
+  it('setLogger(undefined) restores the default', () => {
+    const consoleWarn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    setLogger({ warn: () => undefined });
+    setLogger(undefined);
+    warn('careful');
+    expect(consoleWarn).toHaveBeenCalledWith('careful');
+  });
+
+  it('refuses a logger without a warn() method with a TypeError, keeping the current one', () => {
+    const messages: string[] = [];
+    setLogger({ warn: (message) => messages.push(message) });
+    expect(() => setLogger({} as ChannelsLogger)).toThrow(new TypeError('Expected `logger` to have a `warn(message)` method'));
+    warn('still here');
+    expect(messages).toEqual(['still here']);
+  });
+});
