@@ -19,6 +19,11 @@ function requestedRuns(): number | undefined {
   return runs;
 }
 
+/** Whether this is a soak run (`RX_CHANNELS_RUNS` is set): volume tests then run at full size. */
+export function isSoak(): boolean {
+  return requestedRuns() !== undefined;
+}
+
 /** How many times a property runs: `defaultRuns`, or what `RX_CHANNELS_RUNS` asks for. */
 export function propertyRuns(defaultRuns: number): number {
   return requestedRuns() ?? defaultRuns;
