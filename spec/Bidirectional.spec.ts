@@ -63,6 +63,17 @@ describe('Bidirectional', () => {
     expect(seen).toEqual(['now']);
   });
 
+  it('unsubscribing from a handle loses no message', async () => {
+    const channel = new Bidirectional<number, number>('client', 'service');
+    const seen: number[] = [];
+    const subscription = channel.serviceHandle.subscribe((request) => seen.push(request));
+    await channel.clientHandle.send(1);
+    subscription.unsubscribe();
+    await channel.clientHandle.send(2);
+    expect(seen).toEqual([1]);
+    expect(await channel.serviceHandle.receive()).toBe(2);
+  });
+
   it('a handle feeds an Observable to the other end through asObserver()', async () => {
     const channel = new Bidirectional<number, number>('client', 'service');
     of(1, 2, 3).subscribe(channel.clientHandle.asObserver({ closeOnComplete: true }));

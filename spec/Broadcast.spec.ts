@@ -480,6 +480,17 @@ describe('Broadcast', () => {
       expect(abortListenerCount(controller.signal)).toBe(0);
     });
 
+    it('a receiver stays uncollectable while one of several waits is still pending', async () => {
+      const channel = new Broadcast<number>('x');
+      const controller = new AbortController();
+      const [aborted, kept] = twoReadiesOfDroppedReceiver(channel, controller.signal);
+      controller.abort();
+      await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+      expect(await collectUntil(() => channel.receiverCount === 0, 5)).toBe(false);
+      await channel.newSender().send(1);
+      await expect(kept).resolves.toBe(true);
+    });
+
     it('an aborted wait lets the receiver be collected again', async () => {
       const channel = new Broadcast<number>('x');
       const controller = new AbortController();
@@ -493,4 +504,9 @@ describe('Broadcast', () => {
 
 function abortableReadyOfDroppedReceiver(channel: Broadcast<number>, signal: AbortSignal): Promise<boolean> {
   return channel.newReceiver().ready({ signal });
+}
+
+function twoReadiesOfDroppedReceiver(channel: Broadcast<number>, signal: AbortSignal): [Promise<boolean>, Promise<boolean>] {
+  const receiver = channel.newReceiver();
+  return [receiver.ready({ signal }), receiver.ready()];
 }

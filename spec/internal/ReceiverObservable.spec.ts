@@ -1,8 +1,15 @@
-import { Anycast, Broadcast, ReceiverError } from 'rx-channels';
+import { Anycast, Broadcast, ReceiverError, ReceiverStoppedError, type AbortOptions } from 'rx-channels';
 import { observeReceiver } from '../../lib/internal/ReceiverObservable';
 import { Observable, Subscriber, take } from 'rxjs';
 import { flushMicrotasks } from '../helpers/async';
 import { ListReceiver } from '../helpers/receivers';
+
+/** A receiver written outside the library whose ready() does not listen to its signal. */
+class DeafListReceiver<T> extends ListReceiver<T> {
+  override ready(_options?: AbortOptions): Promise<boolean> {
+    return super.ready();
+  }
+}
 
 /** Subscribes to `receiver` through observeReceiver() directly, recording what it emits. */
 function observe<T>(receiver: Parameters<typeof observeReceiver<T>>[0]) {
@@ -71,6 +78,17 @@ describe('observeReceiver()', () => {
       expect(await receiver.receive()).toBe(3);
     });
 
+    it('completes, not errors, when consume() throws a ReceiverStoppedError', async () => {
+      const channel = new Anycast<number>();
+      const receiver = channel.newReceiver();
+      const stopping = receiver.map((): number => {
+        throw new ReceiverStoppedError(receiver);
+      });
+      const { events } = observe(stopping);
+      await channel.newSender().send(1);
+      expect(events).toEqual(['complete']);
+    });
+
     it('unparks on unsubscribe, so a later message stays in the channel', async () => {
       const channel = new Broadcast<number>('b');
       const receiver = channel.newReceiver();
@@ -103,6 +121,17 @@ describe('observeReceiver()', () => {
       subscription.unsubscribe();
       await flushMicrotasks();
       expect(receiver.pendingReadyCalls).toBe(0);
+      receiver.push(1);
+      await flushMicrotasks();
+      expect(values).toEqual([]);
+      expect(receiver.size).toBe(1);
+    });
+
+    it('takes nothing after unsubscribe even when ready() ignores the signal', async () => {
+      const receiver = new DeafListReceiver<number>();
+      const { values, subscription } = observe(receiver);
+      await flushMicrotasks();
+      subscription.unsubscribe();
       receiver.push(1);
       await flushMicrotasks();
       expect(values).toEqual([]);

@@ -1,7 +1,7 @@
 import { Anycast, Broadcast, Sender, type AbortOptions } from 'rx-channels';
 import { of, Subject, throwError } from 'rxjs';
-import { SenderObserver } from '../../lib/internal/SenderObserver';
-import { flushMicrotasks } from '../helpers/async';
+import { ChannelFeed, SenderObserver, type FeedListener } from '../../lib/internal/SenderObserver';
+import { flushMicrotasks, settlementOf } from '../helpers/async';
 import { captureWarnings } from '../helpers/logger';
 import { drain, receiveMany } from '../helpers/receivers';
 
@@ -102,5 +102,76 @@ describe('SenderObserver', () => {
       await flushMicrotasks();
     }
     expect(sender.sent).toEqual([1, 2, 3]);
+  });
+});
+
+/** A FeedListener that records what it is told. */
+function recordingListener(): FeedListener<number> & { readonly log: string[] } {
+  const log: string[] = [];
+  return {
+    log,
+    placed: (value) => log.push(`placed ${value}`),
+    failed: (error, lost) => log.push(`failed ${String(error)} (${lost} lost)`),
+    drained: () => log.push('drained'),
+  };
+}
+
+/** A sender written outside the library whose send() always fails, a tick later. */
+class FailingSender extends Sender<number> {
+  async send(_message: number, _options?: AbortOptions): Promise<void> {
+    await Promise.resolve();
+    throw new Error('gone');
+  }
+}
+
+describe('ChannelFeed', () => {
+  it('reports each value as placed, in order, and drained after end()', async () => {
+    const channel = new Anycast<number>({ maxsize: 1 });
+    const receiver = channel.newReceiver();
+    const listener = recordingListener();
+    const feed = new ChannelFeed(channel.newSender(), listener);
+    expect([feed.push(1), feed.push(2)]).toEqual(['accepted', 'accepted']);
+    feed.end();
+    expect(listener.log).toEqual(['placed 1']);
+    expect(await receiveMany(receiver, 2)).toEqual([1, 2]);
+    await flushMicrotasks();
+    expect(listener.log).toEqual(['placed 1', 'placed 2', 'drained']);
+  });
+
+  it('counts the values waiting for room in `pending`, and refuses more than maxPending with `full`', () => {
+    const channel = new Anycast<number>({ maxsize: 1 });
+    const feed = new ChannelFeed(channel.newSender(), recordingListener(), 2);
+    expect([feed.push(1), feed.push(2), feed.push(3), feed.push(4)]).toEqual(['accepted', 'accepted', 'accepted', 'full']);
+    expect(feed.pending).toBe(2);
+    feed.cancel();
+  });
+
+  it('cancel() withdraws the waiting values, which are never sent, and refuses new ones', async () => {
+    const channel = new Anycast<number>({ maxsize: 1 });
+    const receiver = channel.newReceiver();
+    const listener = recordingListener();
+    const feed = new ChannelFeed(channel.newSender(), listener);
+    feed.push(1);
+    feed.push(2);
+    feed.push(3);
+    feed.cancel();
+    expect(feed.push(4)).toBe('failed');
+    expect(await receiver.receive()).toBe(1);
+    expect((await settlementOf(receiver.ready())).state).toBe('pending');
+    feed.end();
+    expect(listener.log).toEqual(['placed 1']);
+    receiver.close();
+  });
+
+  it('reports a failed send once, with the number of values lost, and refuses new ones', async () => {
+    const listener = recordingListener();
+    const feed = new ChannelFeed(new FailingSender(), listener);
+    feed.push(1);
+    feed.push(2);
+    for (let turn = 0; turn < 3; turn++) {
+      await flushMicrotasks();
+    }
+    expect(listener.log).toEqual(['failed Error: gone (2 lost)']);
+    expect(feed.push(3)).toBe('failed');
   });
 });
