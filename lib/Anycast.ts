@@ -3,7 +3,7 @@ import { checkSignal, listenForAbort } from './internal/abortable';
 import { Deque } from './internal/Deque';
 import { PENDING, READY, readyOf, STOPPED, type PollState, type Pollable } from './internal/readiness';
 import type { ChannelSender } from './internal/SenderObserver';
-import { checkPositiveInteger } from './internal/validate';
+import { checkOptions, checkPositiveInteger } from './internal/validate';
 import { WaitQueue, type WaitNode } from './internal/WaitQueue';
 import { WakerSet, type Waker } from './internal/WakerSet';
 import { Receiver, type AbortOptions } from './Receiver';
@@ -71,6 +71,7 @@ export class Anycast<T> {
   readonly _core: AnycastCore<T>;
 
   constructor(options: AnycastOptions = {}) {
+    checkOptions('options', options);
     const { name = `anycast-${++anycastCount}`, maxsize = 10 } = options;
     if (typeof name !== 'string') {
       throw new TypeError(`Expected \`name\` to be a string, got ${typeof name}`);

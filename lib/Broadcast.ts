@@ -10,7 +10,7 @@ import { checkSignal } from './internal/abortable';
 import { Deque } from './internal/Deque';
 import { PENDING, READY, readyOf, STOPPED, type PollState } from './internal/readiness';
 import type { ChannelSender } from './internal/SenderObserver';
-import { checkPositiveInteger, checkString } from './internal/validate';
+import { checkOptions, checkPositiveInteger, checkString } from './internal/validate';
 import { WakerSet, type Waker } from './internal/WakerSet';
 import { warn } from './logger';
 import { Peekable } from './Peekable';
@@ -82,6 +82,7 @@ export class Broadcast<T> {
   readonly _core: BroadcastCore<T>;
 
   constructor(name: string, options: BroadcastOptions = {}) {
+    checkOptions('options', options);
     const { resendLatest = false } = options;
     this._core = new BroadcastCore<T>(this, checkString('name', name), resendLatest === true);
   }
@@ -308,6 +309,7 @@ export class BroadcastReceiver<T> extends Receiver<T> {
   /** @internal Made by {@link Broadcast.newReceiver}. */
   constructor(core: BroadcastCore<T>, options: BroadcastReceiverOptions) {
     super();
+    checkOptions('options', options);
     const { name = `${core.name}-${++core.receiversMade}`, maxsize = 50, warnOnOverflow = true } = options;
     this.core = core;
     this.name = checkString('name', name);

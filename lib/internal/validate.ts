@@ -38,3 +38,18 @@ export function checkFunction(name: string, value: unknown): void {
     throw new TypeError(`Expected \`${name}\` to be a function, got ${typeof value}`);
   }
 }
+
+/**
+ * Throws a `TypeError` naming the argument unless `value` is an options object (or `undefined`).
+ * Without it, a positional value ported from the seed, such as `new Anycast(5)` for
+ * `Anycast(maxsize=5)` or `new Broadcast('b', true)` for `resend_latest=True`, would be ignored
+ * without a word and the defaults used.
+ *
+ * @internal
+ */
+export function checkOptions(name: string, value: unknown): void {
+  if (value !== undefined && (typeof value !== 'object' || value === null)) {
+    const kind = value === null ? 'null' : typeof value;
+    throw new TypeError(`Expected \`${name}\` to be an options object, got ${kind}`);
+  }
+}
