@@ -23,7 +23,7 @@ let currentLogger: ChannelsLogger = consoleLogger;
  * ```
  */
 export function setLogger(logger: ChannelsLogger | undefined): void {
-  if (logger !== undefined && typeof logger.warn !== 'function') {
+  if (logger !== undefined && typeof logger?.warn !== 'function') {
     throw new TypeError('Expected `logger` to have a `warn(message)` method');
   }
   currentLogger = logger ?? consoleLogger;
