@@ -150,11 +150,12 @@ class AnycastCore<T> {
   }
 
   send(message: T, sender: Sender<T>, signal: AbortSignal | undefined): Promise<void> {
-    if (this.closed) {
-      return Promise.reject(this.senderClosedError(sender));
-    }
+    // The signal first, as in ready(): an already-aborted call rejects with its reason.
     if (signal?.aborted) {
       return Promise.reject(signal.reason);
+    }
+    if (this.closed) {
+      return Promise.reject(this.senderClosedError(sender));
     }
     if (this.trySend(message)) {
       return SENT;

@@ -166,11 +166,12 @@ class BroadcastCore<T> {
   ) {}
 
   send(message: T, sender: Sender<T>, signal: AbortSignal | undefined): Promise<void> {
-    if (this.closed) {
-      return Promise.reject(this.senderClosedError(sender));
-    }
+    // The signal first, as in ready(): an already-aborted call rejects with its reason.
     if (signal?.aborted) {
       return Promise.reject(signal.reason);
+    }
+    if (this.closed) {
+      return Promise.reject(this.senderClosedError(sender));
     }
     this.deliver(message);
     return SENT;
@@ -191,6 +192,10 @@ class BroadcastCore<T> {
       }
     } finally {
       this.delivering = false;
+    }
+    if (this.closed) {
+      // close() was called from inside this delivery and left completing the hub to it.
+      this.hub.complete();
     }
   }
 
@@ -217,7 +222,11 @@ class BroadcastCore<T> {
     this.receiverCount = 0;
     this.latest = undefined;
     this.hasLatest = false;
-    this.hub.complete();
+    // Inside a delivery, completing now would cut it short: receivers later in the list would
+    // miss the message being delivered and those sent from inside it. deliver() completes.
+    if (!this.delivering) {
+      this.hub.complete();
+    }
   }
 
   senderClosedError(sender: Sender<T>): SenderError<T> {

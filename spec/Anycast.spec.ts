@@ -28,6 +28,11 @@ describe('Anycast', () => {
       expect(() => new Anycast({ maxsize: '3' as unknown as number })).toThrow('`maxsize`');
     });
 
+    it('refuses a positional maxsize, as ported from the seed, with a TypeError naming `options`', () => {
+      expect(() => new Anycast(5 as unknown as object)).toThrow(TypeError);
+      expect(() => new Anycast(5 as unknown as object)).toThrow('`options`');
+    });
+
     it('refuses a name that is not a string with a TypeError naming `name`', () => {
       expect(() => new Anycast({ name: 1 as unknown as string })).toThrow(new TypeError('Expected `name` to be a string, got number'));
     });
@@ -261,6 +266,14 @@ describe('Anycast', () => {
       expect(await reasonOf(channel.newSender().send(1, { signal: AbortSignal.abort(reason) }))).toBe(reason);
       await channel.close();
       expect(await drain(receiver)).toEqual([]);
+    });
+
+    it('send() with an already-aborted signal on a closed channel rejects with the signal reason, like ready()', async () => {
+      const channel = new Anycast<number>();
+      await channel.close();
+      const reason = new Error('gave up');
+      expect(await reasonOf(channel.newSender().send(1, { signal: AbortSignal.abort(reason) }))).toBe(reason);
+      expect(await reasonOf(channel.newReceiver().ready({ signal: AbortSignal.abort(reason) }))).toBe(reason);
     });
 
     it('an already-aborted send() does not hand its message to a waiting receiver', async () => {

@@ -42,6 +42,11 @@ describe('Broadcast', () => {
     it('refuses a name that is not a string with a TypeError naming `name`', () => {
       expect(() => new Broadcast(1 as unknown as string)).toThrow('`name`');
     });
+
+    it('refuses options that are not an object, such as a positional resendLatest, with a TypeError', () => {
+      expect(() => new Broadcast('x', true as unknown as object)).toThrow(TypeError);
+      expect(() => new Broadcast('x').newReceiver(5 as unknown as object)).toThrow(TypeError);
+    });
   });
 
   describe('delivery', () => {
@@ -419,6 +424,47 @@ describe('Broadcast', () => {
       expect(ready.current()).toEqual({ state: 'fulfilled', value: false });
       expect(received.current()).toMatchObject({ state: 'rejected', reason: expect.any(ReceiverStoppedError) });
       expect(observed.current()).toEqual({ state: 'fulfilled', value: [] });
+    });
+
+    it('close() from inside a subscriber still delivers the message being sent to every receiver', async () => {
+      const channel = new Broadcast<string>('x');
+      const sender = channel.newSender();
+      const first = channel.newReceiver();
+      const second = channel.newReceiver();
+      first.subscribe((message) => {
+        if (message === 'quit') {
+          void channel.close();
+        }
+      });
+      await sender.send('quit');
+      expect(channel.isClosed).toBe(true);
+      expect(await drain(second)).toEqual(['quit']);
+      await expect(sender.send('late')).rejects.toBeInstanceOf(SenderError);
+    });
+
+    it('close() from inside a subscriber still delivers the messages sent before it from there', async () => {
+      const channel = new Broadcast<number>('x');
+      const sender = channel.newSender();
+      const first = channel.newReceiver();
+      const second = channel.newReceiver();
+      const observed = lastValueFrom(channel.asObservable().pipe(toArray()));
+      first.subscribe((n) => {
+        if (n === 1) {
+          void sender.send(2);
+          void channel.close();
+        }
+      });
+      await sender.send(1);
+      expect(await drain(second)).toEqual([1, 2]);
+      await expect(observed).resolves.toEqual([1, 2]);
+    });
+
+    it('send() with an already-aborted signal on a closed channel rejects with the signal reason, like ready()', async () => {
+      const channel = new Broadcast<number>('x');
+      await channel.close();
+      const reason = new Error('gave up');
+      expect(await reasonOf(channel.newSender().send(1, { signal: AbortSignal.abort(reason) }))).toBe(reason);
+      expect(await reasonOf(channel.newReceiver().ready({ signal: AbortSignal.abort(reason) }))).toBe(reason);
     });
 
     it('newReceiver() on a closed channel gives a receiver that is already stopped, and not counted', async () => {

@@ -1,4 +1,4 @@
-import { checkFunction, checkPositiveInteger, checkString } from '../../lib/internal/validate';
+import { checkFunction, checkOptions, checkPositiveInteger, checkString } from '../../lib/internal/validate';
 
 describe('validate', () => {
   describe('checkPositiveInteger()', () => {
@@ -41,6 +41,22 @@ describe('validate', () => {
 
     it.each([1, 'f', undefined, {}])('throws a TypeError naming the argument for %p', (value) => {
       expect(() => checkFunction('fn', value)).toThrow(new TypeError(`Expected \`fn\` to be a function, got ${typeof value}`));
+    });
+  });
+
+  describe('checkOptions()', () => {
+    it('accepts an object or undefined', () => {
+      expect(() => checkOptions('options', {})).not.toThrow();
+      expect(() => checkOptions('options', undefined)).not.toThrow();
+    });
+
+    it.each([
+      [5, 'number'],
+      [true, 'boolean'],
+      ['x', 'string'],
+      [null, 'null'],
+    ])('throws a TypeError naming the argument for %p', (value, kind) => {
+      expect(() => checkOptions('options', value)).toThrow(new TypeError(`Expected \`options\` to be an options object, got ${kind}`));
     });
   });
 });
