@@ -1,0 +1,211 @@
+import { ChannelsError, type ChannelsErrorOptions } from '../errors';
+import type { AnyWaker } from '../internal/AnyWaker';
+import { checkReceivers, SourceSet } from '../internal/SourceSet';
+import type { Receiver } from '../Receiver';
+import type { MessageOf } from './Merge';
+import { Selected } from './Selected';
+
+declare const selectedFromBrand: unique symbol;
+
+/**
+ * A {@link Selected} that {@link selectedFrom} matched to receiver `R`: its `message` has `R`'s
+ * message type. The brand (a property that exists only in the type) is what lets an
+ * `if (selectedFrom(s, a)) … else if (selectedFrom(s, b))` chain narrow over two receivers of
+ * the same message type: without it the `else` branch would narrow to `never`.
+ */
+export interface SelectedFrom<R> {
+  readonly [selectedFromBrand]: R;
+  readonly message: MessageOf<R>;
+}
+
+/**
+ * The base class of the errors of {@link select}.
+ *
+ * @example
+ * ```ts
+ * try { for await (const s of select(a)) {} } catch (err) { if (err instanceof SelectError) { ... } }
+ * ```
+ */
+export class SelectError extends ChannelsError {}
+
+/**
+ * A {@link select} loop yielded an item that no {@link selectedFrom} call matched: the loop
+ * throws it at its next step, so that a receiver missing from the `if` chain does not go
+ * unnoticed. `selected` is that item.
+ *
+ * @example
+ * ```ts
+ * for await (const selected of select(a, b)) {
+ *   if (selectedFrom(selected, a)) { ... } // b is not handled: the next step throws
+ * }
+ * ```
+ */
+export class UnhandledSelectedError<T = unknown> extends SelectError {
+  /** The item no `selectedFrom` call matched. */
+  readonly selected: Selected<T>;
+
+  constructor(selected: Selected<T>, options?: ChannelsErrorOptions) {
+    super(`Selected receiver ${String(selected._receiver)} was not handled in the if-chain`, options);
+    this.selected = selected;
+  }
+}
+
+/**
+ * Whether `selected` came from `receiver`; a type guard that narrows `selected.message` to
+ * `receiver`'s message type. A match also marks the item handled (see
+ * {@link UnhandledSelectedError}).
+ *
+ * @example
+ * ```ts
+ * if (selectedFrom(selected, numbers)) {
+ *   console.log(selected.message + 1); // message: number
+ * } else if (selectedFrom(selected, otherNumbers)) { ... }
+ * ```
+ */
+export function selectedFrom<S extends Selected<unknown>, R extends Receiver<unknown>>(
+  selected: S,
+  receiver: R,
+): selected is S & SelectedFrom<R> {
+  const matches = selected._receiver === receiver;
+  if (matches) {
+    selected._handled = true;
+  }
+  return matches;
+}
+
+/**
+ * Waits on all `receivers` at once and yields a {@link Selected} for each message, error or
+ * stop, the first ready receiver winning as in RxJS `race()`; the successor API to
+ * {@link Select}. Tell the items apart with {@link selectedFrom}.
+ *
+ * ## Guarantees
+ * - **Ordering:** each receiver's messages in its order; when several receivers are ready at
+ *   once, each is yielded once before any is yielded twice (round-robin, no starvation).
+ * - **Buffer:** none: a message is taken from its receiver only when its item is yielded.
+ * - **Errors:** an error a receiver's `consume()` throws is yielded as the item's `exception`
+ *   (`message` rethrows it), and the receiver stays in the loop. An item no `selectedFrom`
+ *   call matched throws {@link UnhandledSelectedError} at the next step.
+ * - **Closing:** a stopped receiver is yielded once with `wasStopped` true, then no more; the
+ *   loop ends when every receiver has stopped. The receivers are never closed by the loop.
+ * - **Cancellation:** leaving the loop (`break`, `return`, `throw`) or calling `return()` on
+ *   the iterator releases every pending wait at once and takes nothing more.
+ *
+ * @throws TypeError when no receiver is given, or an argument is not a {@link Receiver}.
+ *
+ * @example
+ * ```ts
+ * for await (const selected of select(prices, orders)) {
+ *   if (selectedFrom(selected, prices)) console.log('price', selected.message);
+ *   else if (selectedFrom(selected, orders)) console.log('order', selected.message);
+ * }
+ * ```
+ */
+export function select<const R extends readonly Receiver<unknown>[]>(
+  ...receivers: R
+): AsyncIterableIterator<Selected<MessageOf<R[number]>>> {
+  const entries = receivers.map((receiver, index) => [`receivers[${index}]`, receiver] as const);
+  return new SelectIterator(new SourceSet(checkReceivers<MessageOf<R[number]>>(entries, '`select()`')));
+}
+
+type Step<T> = IteratorResult<Selected<T>, undefined>;
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/** A `next()` waiting for a receiver: the fan-in waker parked on the sources, and its promise. */
+interface Waiting<T> {
+  readonly fanIn: AnyWaker;
+  readonly promise: Promise<Step<T>>;
+  readonly resolve: (step: Step<T> | Promise<Step<T>>) => void;
+}
+
+/** The iterator behind {@link select}. */
+class SelectIterator<T> implements AsyncIterableIterator<Selected<T>, undefined> {
+  /** The item yielded last, until the next step checks that a `selectedFrom` call matched it. */
+  private lastYielded: Selected<T> | undefined;
+  /** Set once the loop is over (every receiver stopped, `return()`, an error); never unset. */
+  private ended = false;
+  /** The `next()` that waits for a receiver, while one does. */
+  private waiting: Waiting<T> | undefined;
+
+  constructor(private readonly sources: SourceSet<T>) {}
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<Step<T>> {
+    if (this.waiting !== undefined) {
+      // A next() while another waits runs after it, as with an async generator.
+      const after = (): Promise<Step<T>> => this.next();
+      return this.waiting.promise.then(after, after);
+    }
+    let step: Step<T> | undefined;
+    try {
+      step = this.step();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return step === undefined ? this.wait() : Promise.resolve(step);
+  }
+
+  /** Ends the loop: releases the pending wait, if any; the last item needs no match any more. */
+  return(): Promise<Step<T>> {
+    this.lastYielded = undefined;
+    this.end();
+    return Promise.resolve(DONE);
+  }
+
+  throw(error?: unknown): Promise<Step<T>> {
+    this.lastYielded = undefined;
+    this.end();
+    return Promise.reject(error);
+  }
+
+  /** One step without waiting: the next item, the end, or `undefined` when it must wait. */
+  private step(): Step<T> | undefined {
+    const last = this.lastYielded;
+    this.lastYielded = undefined;
+    if (last !== undefined && !last._handled) {
+      this.end();
+      throw new UnhandledSelectedError(last);
+    }
+    if (this.ended) {
+      return DONE;
+    }
+    const index = this.sources.scan();
+    if (index >= 0) {
+      this.lastYielded = Selected._take(this.sources, index);
+      return { done: false, value: this.lastYielded };
+    }
+    if (this.sources.allFinished) {
+      this.ended = true;
+      return DONE;
+    }
+    return undefined;
+  }
+
+  private wait(): Promise<Step<T>> {
+    let resolve!: (step: Step<T> | Promise<Step<T>>) => void;
+    const promise = new Promise<Step<T>>((settle) => {
+      resolve = settle;
+    });
+    const fanIn = this.sources.parkOnActive({
+      wake: () => {
+        this.waiting = undefined;
+        resolve(this.next());
+      },
+    });
+    this.waiting = { fanIn, promise, resolve };
+    return promise;
+  }
+
+  private end(): void {
+    this.ended = true;
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (waiting !== undefined) {
+      waiting.fanIn.cancel();
+      waiting.resolve(DONE);
+    }
+  }
+}

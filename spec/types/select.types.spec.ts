@@ -1,0 +1,107 @@
+/**
+ * Type-level tests of Merge, MergeNamed, Select, select() and selectedFrom(): the assertions are
+ * checked by the type checker (ts-jest type-checks this file, and so does `npm run typecheck`);
+ * a `@ts-expect-error` line fails the check when its line is not an error.
+ */
+import { expectTypeOf } from 'expect-type';
+import type { Selected } from 'rx-channels';
+import {
+  Anycast,
+  Merge,
+  merge,
+  MergeNamed,
+  Select,
+  select,
+  selectedFrom,
+  type MessageOf,
+  type NamedMessage,
+  type Receiver,
+} from 'rx-channels';
+
+declare const numbers: Receiver<number>;
+declare const moreNumbers: Receiver<number>;
+declare const words: Receiver<string>;
+
+/** Type-level only: never called. */
+async function selectNarrowing(): Promise<void> {
+  for await (const selected of select(numbers, words)) {
+    expectTypeOf(selected).toEqualTypeOf<Selected<number | string>>();
+    if (selectedFrom(selected, numbers)) {
+      expectTypeOf(selected.message).toEqualTypeOf<number>();
+    } else if (selectedFrom(selected, words)) {
+      expectTypeOf(selected.message).toEqualTypeOf<string>();
+    } else {
+      expectTypeOf(selected).toEqualTypeOf<Selected<number | string>>();
+    }
+  }
+}
+
+/** The else-if chain over two receivers of the same message type: the else keeps the item. */
+async function sameTypeChain(): Promise<void> {
+  for await (const selected of select(numbers, moreNumbers)) {
+    if (selectedFrom(selected, numbers)) {
+      expectTypeOf(selected.message).toEqualTypeOf<number>();
+    } else if (selectedFrom(selected, moreNumbers)) {
+      expectTypeOf(selected.message).toEqualTypeOf<number>();
+      expectTypeOf(selected).not.toBeNever();
+    } else {
+      expectTypeOf(selected).toEqualTypeOf<Selected<number>>();
+    }
+  }
+}
+
+function mergeTypes(): void {
+  expectTypeOf(merge(numbers, words)).toEqualTypeOf<Merge<number | string>>();
+  expectTypeOf(new Merge(numbers, moreNumbers)).toEqualTypeOf<Merge<number>>();
+  expectTypeOf<MessageOf<Merge<string>>>().toEqualTypeOf<string>();
+  expectTypeOf(new Merge(numbers).stop()).toEqualTypeOf<Promise<void>>();
+  // @ts-expect-error a Merge of numbers does not take a receiver of strings
+  new Merge<number>(numbers, words);
+}
+
+function mergeNamedTypes(): void {
+  const merged = new MergeNamed({ count: numbers, label: words });
+  expectTypeOf<MessageOf<typeof merged>>().toEqualTypeOf<['count', number] | ['label', string]>();
+  expectTypeOf<NamedMessage<{ a: Receiver<boolean> }>>().toEqualTypeOf<[name: 'a', message: boolean]>();
+  const message = merged.consume();
+  if (message[0] === 'count') {
+    expectTypeOf(message[1]).toEqualTypeOf<number>();
+  } else {
+    expectTypeOf(message[1]).toEqualTypeOf<string>();
+  }
+  // @ts-expect-error the element type is not [string, unknown]
+  const loose: MessageOf<typeof merged> = ['other', 1];
+  void loose;
+}
+
+function selectTypes(): void {
+  const selector = new Select({ count: numbers, label: words });
+  expectTypeOf(selector.count).toEqualTypeOf<Selected<number> | undefined>();
+  expectTypeOf(selector.label).toEqualTypeOf<Selected<string> | undefined>();
+  expectTypeOf(selector.get('label')).toEqualTypeOf<Selected<string> | undefined>();
+  expectTypeOf(selector.count?.inner).toEqualTypeOf<number | undefined>();
+  expectTypeOf(selector.ready()).toEqualTypeOf<Promise<boolean>>();
+  // @ts-expect-error no receiver is named `other`
+  void selector.other;
+  // @ts-expect-error get() takes only the names given
+  selector.get('other');
+  // @ts-expect-error a name that collides with a method is refused
+  new Select({ ready: numbers });
+  // @ts-expect-error every value must be a receiver
+  new Select({ count: 1 });
+}
+
+describe('select types', () => {
+  it('narrows at run time as it does at compile time', async () => {
+    const channel = new Anycast<number>();
+    const receiver = channel.newReceiver();
+    await channel.newSender().send(41);
+    for await (const selected of select(receiver)) {
+      if (selectedFrom(selected, receiver)) {
+        expect(selected.message + 1).toBe(42);
+      }
+      break;
+    }
+    expect([selectNarrowing, sameTypeChain, mergeTypes, mergeNamedTypes, selectTypes]).toHaveLength(5);
+  });
+});

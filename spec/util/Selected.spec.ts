@@ -1,0 +1,65 @@
+import {
+  Anycast,
+  ChannelClosedError,
+  ReceiverStoppedError,
+  select,
+  Selected,
+  selectedFrom,
+  type Receiver,
+} from 'rx-channels';
+
+/** The first item a select() over `receiver` yields, claimed; the loop is left right after it. */
+async function firstItem<T>(receiver: Receiver<T>): Promise<Selected<T>> {
+  for await (const selected of select(receiver)) {
+    selectedFrom(selected, receiver);
+    return selected;
+  }
+  throw new Error('select() yielded nothing');
+}
+
+describe('Selected', () => {
+  it('holds a message: message and inner give it, exception is undefined', async () => {
+    const channel = new Anycast<number>({ name: 'a' });
+    await channel.newSender().send(1);
+    const selected = await firstItem(channel.newReceiver());
+    expect(selected).toBeInstanceOf(Selected);
+    expect(selected.message).toBe(1);
+    expect(selected.inner).toBe(1);
+    expect(selected.exception).toBeUndefined();
+    expect(selected.wasStopped).toBe(false);
+    expect(String(selected)).toBe('Selected:AnycastReceiver:a');
+  });
+
+  it('holds undefined as a message like any other value', async () => {
+    const channel = new Anycast<undefined>();
+    await channel.newSender().send(undefined);
+    const selected = await firstItem(channel.newReceiver());
+    expect(selected.wasStopped).toBe(false);
+    expect(selected.message).toBeUndefined();
+  });
+
+  it("holds a receiver's error: message and inner throw it, exception is it", async () => {
+    const channel = new Anycast<number>();
+    const failing = channel.newReceiver().map((): number => {
+      throw new RangeError('bad');
+    });
+    await channel.newSender().send(1);
+    const selected = await firstItem(failing);
+    expect(selected.exception).toEqual(new RangeError('bad'));
+    expect(selected.wasStopped).toBe(false);
+    expect(() => selected.message).toThrow(RangeError);
+    expect(() => selected.inner).toThrow(RangeError);
+  });
+
+  it('holds a stop: wasStopped, exception the ReceiverStoppedError, inner undefined, message throws', async () => {
+    const channel = new Anycast<number>();
+    const receiver = channel.newReceiver();
+    await channel.close();
+    const selected = await firstItem(receiver);
+    expect(selected.wasStopped).toBe(true);
+    expect(selected.exception).toBeInstanceOf(ReceiverStoppedError);
+    expect((selected.exception as ReceiverStoppedError).cause).toBeInstanceOf(ChannelClosedError);
+    expect(selected.inner).toBeUndefined();
+    expect(() => selected.message).toThrow(ReceiverStoppedError);
+  });
+});
