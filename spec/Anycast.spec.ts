@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { Anycast, ChannelClosedError, ReceiverError, ReceiverStoppedError, SenderError, type Receiver } from 'rx-channels';
+import {
+  Anycast,
+  ChannelClosedError,
+  ReceiverError,
+  ReceiverStoppedError,
+  SenderError,
+  type Receiver,
+} from 'rx-channels';
 import { abortListenerCount, flushMicrotasks, reasonOf, settlementOf, thrownBy, track } from './helpers/async';
 import { drain, receiveMany } from './helpers/receivers';
 
@@ -34,7 +41,9 @@ describe('Anycast', () => {
     });
 
     it('refuses a name that is not a string with a TypeError naming `name`', () => {
-      expect(() => new Anycast({ name: 1 as unknown as string })).toThrow(new TypeError('Expected `name` to be a string, got number'));
+      expect(() => new Anycast({ name: 1 as unknown as string })).toThrow(
+        new TypeError('Expected `name` to be a string, got number'),
+      );
     });
   });
 
@@ -104,10 +113,10 @@ describe('Anycast', () => {
 
     it('serves senders blocked together in arrival order', async () => {
       const channel = new Anycast<string>({ maxsize: 1 });
-      const senders = [channel.newSender(), channel.newSender(), channel.newSender()];
+      const [first, second, third] = [channel.newSender(), channel.newSender(), channel.newSender()];
       const receiver = channel.newReceiver();
-      await senders[0]?.send('first');
-      const blocked = [senders[2]?.send('a'), senders[0]?.send('b'), senders[1]?.send('c')];
+      await first.send('first');
+      const blocked = [third.send('a'), first.send('b'), second.send('c')];
       expect(await receiveMany(receiver, 4)).toEqual(['first', 'a', 'b', 'c']);
       await Promise.all(blocked);
     });
@@ -221,11 +230,16 @@ describe('Anycast', () => {
       const received = track(channel.newReceiver().receive());
       const observed = track(lastValueFromOrUndefined(channel.newReceiver()));
       await flushMicrotasks();
-      expect([ready, received, observed].map((promise) => promise.current().state)).toEqual(['pending', 'pending', 'pending']);
+      expect([ready, received, observed].map((promise) => promise.current().state)).toEqual([
+        'pending',
+        'pending',
+        'pending',
+      ]);
       await channel.close();
       await flushMicrotasks();
       expect(ready.current()).toEqual({ state: 'fulfilled', value: false });
-      expect(received.current()).toMatchObject({ state: 'rejected', reason: expect.any(ReceiverStoppedError) });
+      expect(received.current().state).toBe('rejected');
+      expect((received.current() as { reason: unknown }).reason).toBeInstanceOf(ReceiverStoppedError);
       expect(observed.current()).toEqual({ state: 'fulfilled', value: undefined });
     });
 
@@ -280,7 +294,9 @@ describe('Anycast', () => {
       const channel = new Anycast<number>();
       const receiver = channel.newReceiver();
       const received = track(receiver.receive());
-      await expect(channel.newSender().send(1, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+      await expect(channel.newSender().send(1, { signal: AbortSignal.abort() })).rejects.toMatchObject({
+        name: 'AbortError',
+      });
       await flushMicrotasks();
       expect(received.current().state).toBe('pending');
       receiver.close();
@@ -352,6 +368,37 @@ describe('Anycast', () => {
       await expect(next).resolves.toBe(1);
     });
 
+    it('close() settles the waits on a long-lived signal and leaves none of their abort listeners', async () => {
+      const channel = new Anycast<number>();
+      const controller = new AbortController();
+      const options = { signal: controller.signal };
+      const waits = [
+        channel.newReceiver().ready(options),
+        channel.newReceiver().ready(options),
+        channel
+          .newReceiver()
+          .receive(options)
+          .catch(() => false),
+      ];
+      expect(abortListenerCount(controller.signal)).toBe(3);
+      await channel.close();
+      await expect(Promise.all(waits)).resolves.toEqual([false, false, false]);
+      expect(abortListenerCount(controller.signal)).toBe(0);
+    });
+
+    it('many receive() calls on one long-lived signal leave no abort listener behind', async () => {
+      const channel = new Anycast<number>();
+      const receiver = channel.newReceiver();
+      const sender = channel.newSender();
+      const controller = new AbortController();
+      for (let n = 0; n < 20; n++) {
+        const received = receiver.receive({ signal: controller.signal });
+        await sender.send(n);
+        await expect(received).resolves.toBe(n);
+      }
+      expect(abortListenerCount(controller.signal)).toBe(0);
+    });
+
     it('a receive() that resolved removes its abort listener', async () => {
       const channel = new Anycast<number>();
       const receiver = channel.newReceiver();
@@ -390,7 +437,9 @@ describe('Anycast', () => {
                 }
               }
             });
-            const receiveLoops = receiveAborts.map((aborts) => receiveUntilStopped(channel.newReceiver(), aborts, scheduler));
+            const receiveLoops = receiveAborts.map((aborts) =>
+              receiveUntilStopped(channel.newReceiver(), aborts, scheduler),
+            );
             const closing = Promise.all(sendLoops).then(() => channel.close());
             const [received] = await Promise.all([scheduler.waitFor(Promise.all(receiveLoops)), closing]);
             const all = received.flat();
@@ -408,7 +457,11 @@ describe('Anycast', () => {
 });
 
 /** Receives until the receiver stops; the n-th receive is aborted at a random point if aborts[n]. */
-async function receiveUntilStopped(receiver: Receiver<string>, aborts: boolean[], scheduler: fc.Scheduler): Promise<string[]> {
+async function receiveUntilStopped(
+  receiver: Receiver<string>,
+  aborts: boolean[],
+  scheduler: fc.Scheduler,
+): Promise<string[]> {
   const messages: string[] = [];
   for (let attempt = 0; ; attempt++) {
     await scheduler.schedule(Promise.resolve(), 'receiver');

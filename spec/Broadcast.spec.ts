@@ -1,7 +1,7 @@
+import type { ChannelClosedError } from 'rx-channels';
 import {
   Broadcast,
   BroadcastReceiver,
-  ChannelClosedError,
   Peekable,
   Receiver,
   ReceiverInvalidatedError,
@@ -177,10 +177,13 @@ describe('Broadcast', () => {
       expect(receiver.dropped).toBe(1);
     });
 
-    it.each([0, -1, 1.5, NaN, Infinity])('newReceiver() refuses maxsize %p with a RangeError naming `maxsize`', (maxsize) => {
-      expect(() => new Broadcast('x').newReceiver({ maxsize })).toThrow(RangeError);
-      expect(() => new Broadcast('x').newReceiver({ maxsize })).toThrow('`maxsize`');
-    });
+    it.each([0, -1, 1.5, NaN, Infinity])(
+      'newReceiver() refuses maxsize %p with a RangeError naming `maxsize`',
+      (maxsize) => {
+        expect(() => new Broadcast('x').newReceiver({ maxsize })).toThrow(RangeError);
+        expect(() => new Broadcast('x').newReceiver({ maxsize })).toThrow('`maxsize`');
+      },
+    );
 
     it("newReceiver() refuses maxsize '3' with a TypeError, and a name that is not a string", () => {
       expect(() => new Broadcast('x').newReceiver({ maxsize: '3' as unknown as number })).toThrow(TypeError);
@@ -422,7 +425,8 @@ describe('Broadcast', () => {
       await channel.close();
       await flushMicrotasks();
       expect(ready.current()).toEqual({ state: 'fulfilled', value: false });
-      expect(received.current()).toMatchObject({ state: 'rejected', reason: expect.any(ReceiverStoppedError) });
+      expect(received.current().state).toBe('rejected');
+      expect((received.current() as { reason: unknown }).reason).toBeInstanceOf(ReceiverStoppedError);
       expect(observed.current()).toEqual({ state: 'fulfilled', value: [] });
     });
 
@@ -516,6 +520,37 @@ describe('Broadcast', () => {
       expect(await receiver.receive()).toBe(1);
     });
 
+    it('close() settles the waits on a long-lived signal and leaves none of their abort listeners', async () => {
+      const channel = new Broadcast<number>('x');
+      const controller = new AbortController();
+      const options = { signal: controller.signal };
+      const waits = [
+        channel.newReceiver().ready(options),
+        channel.newReceiver().ready(options),
+        channel
+          .newReceiver()
+          .receive(options)
+          .catch(() => false),
+      ];
+      expect(abortListenerCount(controller.signal)).toBe(3);
+      await channel.close();
+      await expect(Promise.all(waits)).resolves.toEqual([false, false, false]);
+      expect(abortListenerCount(controller.signal)).toBe(0);
+    });
+
+    it('many receive() calls on one long-lived signal leave no abort listener behind', async () => {
+      const channel = new Broadcast<number>('x');
+      const receiver = channel.newReceiver();
+      const sender = channel.newSender();
+      const controller = new AbortController();
+      for (let n = 0; n < 20; n++) {
+        const received = receiver.receive({ signal: controller.signal });
+        await sender.send(n);
+        await expect(received).resolves.toBe(n);
+      }
+      expect(abortListenerCount(controller.signal)).toBe(0);
+    });
+
     it('a receive() that resolved leaves no abort listener', async () => {
       const channel = new Broadcast<number>('x');
       const receiver = channel.newReceiver();
@@ -552,7 +587,10 @@ function abortableReadyOfDroppedReceiver(channel: Broadcast<number>, signal: Abo
   return channel.newReceiver().ready({ signal });
 }
 
-function twoReadiesOfDroppedReceiver(channel: Broadcast<number>, signal: AbortSignal): [Promise<boolean>, Promise<boolean>] {
+function twoReadiesOfDroppedReceiver(
+  channel: Broadcast<number>,
+  signal: AbortSignal,
+): [Promise<boolean>, Promise<boolean>] {
   const receiver = channel.newReceiver();
   return [receiver.ready({ signal }), receiver.ready()];
 }

@@ -8,7 +8,16 @@ import {
   ReceiverStoppedError,
   type Receiver,
 } from 'rx-channels';
-import { firstValueFrom, from, lastValueFrom, map as rxMap, Observable, observable as symbolObservable, take, toArray } from 'rxjs';
+import {
+  firstValueFrom,
+  from,
+  lastValueFrom,
+  map as rxMap,
+  Observable,
+  observable as symbolObservable,
+  take,
+  toArray,
+} from 'rxjs';
 import { flushMicrotasks, reasonOf, settlementOf, thrownBy, track } from './helpers/async';
 import { drain, ListReceiver, receiveMany } from './helpers/receivers';
 
@@ -72,7 +81,9 @@ describe('Receiver', () => {
       const channel = new Broadcast<number>('b');
       const receiver = channel.newReceiver();
       await channel.newSender().send(1);
-      expect((thrownBy(() => receiver.consume()) as Error).message).toBe('consume() was called before ready() resolved true');
+      expect((thrownBy(() => receiver.consume()) as Error).message).toBe(
+        'consume() was called before ready() resolved true',
+      );
       expect(await receiver.receive()).toBe(1);
     });
 
@@ -370,7 +381,13 @@ describe('Receiver', () => {
 
     it('pipes through RxJS operators', async () => {
       const { sender, receiver } = anycastPair<number>();
-      const doubled = lastValueFrom(receiver.pipe(rxMap((n) => n * 2), take(3), toArray()));
+      const doubled = lastValueFrom(
+        receiver.pipe(
+          rxMap((n) => n * 2),
+          take(3),
+          toArray(),
+        ),
+      );
       for (const n of [1, 2, 3, 4]) {
         await sender.send(n);
       }

@@ -81,7 +81,9 @@ describe('Sender', () => {
       source.error(new Error('failed'));
       await flushMicrotasks();
       expect(channel.isClosed).toBe(true);
-      expect(capture.warnings).toEqual(['BroadcastSender:x: the Observable feeding the channel errored: Error: failed']);
+      expect(capture.warnings).toEqual([
+        'BroadcastSender:x: the Observable feeding the channel errored: Error: failed',
+      ]);
     });
 
     it('reports values given after the channel closed through the logger', async () => {

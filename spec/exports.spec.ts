@@ -142,7 +142,7 @@ describe('exports', () => {
       const source = [
         "import { a } from './a';",
         "import type { Stats } from 'fs';",
-        "export { b } from \"node:path\";",
+        'export { b } from "node:path";',
         "const c = await import('node:os');",
         "// import 'node:events';",
         "/** import { d } from 'node:http' */",

@@ -34,7 +34,9 @@ describe('logger', () => {
   it('refuses a logger without a warn() method with a TypeError, keeping the current one', () => {
     const messages: string[] = [];
     setLogger({ warn: (message) => messages.push(message) });
-    expect(() => setLogger({} as ChannelsLogger)).toThrow(new TypeError('Expected `logger` to have a `warn(message)` method'));
+    expect(() => setLogger({} as ChannelsLogger)).toThrow(
+      new TypeError('Expected `logger` to have a `warn(message)` method'),
+    );
     warn('still here');
     expect(messages).toEqual(['still here']);
   });

@@ -1,6 +1,7 @@
 import { Anycast, Broadcast, ReceiverError, ReceiverStoppedError, type AbortOptions } from 'rx-channels';
 import { observeReceiver } from '../../lib/internal/ReceiverObservable';
-import { Observable, Subscriber, take } from 'rxjs';
+import type { Subscriber } from 'rxjs';
+import { Observable, take } from 'rxjs';
 import { flushMicrotasks } from '../helpers/async';
 import { ListReceiver } from '../helpers/receivers';
 
@@ -15,7 +16,9 @@ class DeafListReceiver<T> extends ListReceiver<T> {
 function observe<T>(receiver: Parameters<typeof observeReceiver<T>>[0]) {
   const events: string[] = [];
   const values: T[] = [];
-  const subscription = new Observable<T>((subscriber: Subscriber<T>) => observeReceiver(receiver, subscriber)).subscribe({
+  const subscription = new Observable<T>((subscriber: Subscriber<T>) =>
+    observeReceiver(receiver, subscriber),
+  ).subscribe({
     next: (value) => {
       values.push(value);
       events.push('next');

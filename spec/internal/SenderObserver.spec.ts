@@ -74,9 +74,13 @@ describe('SenderObserver', () => {
 
   it('logs the error of the Observable, and with closeOnError closes the channel', async () => {
     const channel = new Anycast<number>({ name: 'jobs' });
-    throwError(() => new Error('source failed')).subscribe(new SenderObserver(channel.newSender(), { closeOnError: true }));
+    throwError(() => new Error('source failed')).subscribe(
+      new SenderObserver(channel.newSender(), { closeOnError: true }),
+    );
     await flushMicrotasks();
-    expect(capture.warnings).toEqual(['AnycastSender:jobs: the Observable feeding the channel errored: Error: source failed']);
+    expect(capture.warnings).toEqual([
+      'AnycastSender:jobs: the Observable feeding the channel errored: Error: source failed',
+    ]);
     expect(channel.isClosed).toBe(true);
   });
 
@@ -92,7 +96,9 @@ describe('SenderObserver', () => {
     expect(capture.warnings).toHaveLength(1);
     expect(capture.warnings[0]).toContain('2 value(s) from an Observable could not be sent');
     source.next(4);
-    expect(capture.warnings[1]).toBe('AnycastSender:jobs: a value from an Observable could not be sent: the channel is closed');
+    expect(capture.warnings[1]).toBe(
+      'AnycastSender:jobs: a value from an Observable could not be sent: the channel is closed',
+    );
   });
 
   it('sends through send() on a sender written outside the library, in order', async () => {
@@ -141,7 +147,12 @@ describe('ChannelFeed', () => {
   it('counts the values waiting for room in `pending`, and refuses more than maxPending with `full`', () => {
     const channel = new Anycast<number>({ maxsize: 1 });
     const feed = new ChannelFeed(channel.newSender(), recordingListener(), 2);
-    expect([feed.push(1), feed.push(2), feed.push(3), feed.push(4)]).toEqual(['accepted', 'accepted', 'accepted', 'full']);
+    expect([feed.push(1), feed.push(2), feed.push(3), feed.push(4)]).toEqual([
+      'accepted',
+      'accepted',
+      'accepted',
+      'full',
+    ]);
     expect(feed.pending).toBe(2);
     feed.cancel();
   });

@@ -1,4 +1,12 @@
-import { isPollable, PENDING, READY, readyOf, STOPPED, type PollState, type Pollable } from '../../lib/internal/readiness';
+import {
+  isPollable,
+  PENDING,
+  READY,
+  readyOf,
+  STOPPED,
+  type PollState,
+  type Pollable,
+} from '../../lib/internal/readiness';
 import { WakerSet, type Waker } from '../../lib/internal/WakerSet';
 import { abortListenerCount, settlementOf, track } from '../helpers/async';
 

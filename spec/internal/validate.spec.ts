@@ -30,7 +30,9 @@ describe('validate', () => {
     });
 
     it.each([1, undefined, null, {}])('throws a TypeError naming the argument for %p', (value) => {
-      expect(() => checkString('name', value)).toThrow(new TypeError(`Expected \`name\` to be a string, got ${typeof value}`));
+      expect(() => checkString('name', value)).toThrow(
+        new TypeError(`Expected \`name\` to be a string, got ${typeof value}`),
+      );
     });
   });
 
@@ -40,7 +42,9 @@ describe('validate', () => {
     });
 
     it.each([1, 'f', undefined, {}])('throws a TypeError naming the argument for %p', (value) => {
-      expect(() => checkFunction('fn', value)).toThrow(new TypeError(`Expected \`fn\` to be a function, got ${typeof value}`));
+      expect(() => checkFunction('fn', value)).toThrow(
+        new TypeError(`Expected \`fn\` to be a function, got ${typeof value}`),
+      );
     });
   });
 
@@ -56,7 +60,9 @@ describe('validate', () => {
       ['x', 'string'],
       [null, 'null'],
     ])('throws a TypeError naming the argument for %p', (value, kind) => {
-      expect(() => checkOptions('options', value)).toThrow(new TypeError(`Expected \`options\` to be an options object, got ${kind}`));
+      expect(() => checkOptions('options', value)).toThrow(
+        new TypeError(`Expected \`options\` to be an options object, got ${kind}`),
+      );
     });
   });
 });
