@@ -33,3 +33,9 @@ export type { SelectConstructor, SelectedByName, SelectMethods, SelectReceivers,
 export { Selected } from './util/Selected';
 export { select, selectedFrom, SelectError, UnhandledSelectedError } from './util/selectLoop';
 export type { SelectedFrom } from './util/selectLoop';
+export { Event } from './util/Event';
+export type { EventOptions } from './util/Event';
+export { MissedTickPolicy, SkipMissedAndDrift, SkipMissedAndResync, TriggerAllMissed } from './util/missedTickPolicy';
+export type { SkipMissedAndDriftOptions } from './util/missedTickPolicy';
+export { Timer } from './util/Timer';
+export type { PeriodicTimerOptions, TimerOptions, TimerResetOptions } from './util/Timer';

@@ -1,0 +1,366 @@
+import { asyncScheduler, Subscription, type SchedulerLike } from 'rxjs';
+import { ReceiverError, ReceiverStoppedError } from '../errors';
+import { checkSignal } from '../internal/abortable';
+import { PENDING, READY, readyOf, STOPPED, type PollState } from '../internal/readiness';
+import { WakerSet, type Waker } from '../internal/WakerSet';
+import { warn } from '../logger';
+import { Receiver, type AbortOptions } from '../Receiver';
+import { SkipMissedAndDrift, SkipMissedAndResync, TriggerAllMissed, type MissedTickPolicy } from './missedTickPolicy';
+
+/** Options of {@link Timer}. */
+export interface TimerOptions {
+  /**
+   * What to do when ticks were missed because the consumer or the event loop was late.
+   * @defaultValue `new SkipMissedAndDrift()` (no tolerance), the seed's behaviour
+   */
+  readonly missedTickPolicy?: MissedTickPolicy;
+  /**
+   * The RxJS scheduler the timer reads its clock from (`now()`) and waits with (`schedule()`).
+   * Pass a `TestScheduler` or `VirtualTimeScheduler` to run the timer in virtual time.
+   * @defaultValue `asyncScheduler`
+   */
+  readonly scheduler?: SchedulerLike;
+  /**
+   * Start timing at construction. When `false`, the timer starts at the first `reset()`,
+   * `ready()`, `receive()`, iteration or subscription.
+   * @defaultValue `true`
+   */
+  readonly autoStart?: boolean;
+  /**
+   * How long after construction the timing starts: the first tick fires after
+   * `startDelayMs + intervalMs`. A finite number from 0 up; only with `autoStart: true`.
+   * @defaultValue `0`
+   */
+  readonly startDelayMs?: number;
+}
+
+/** Options of {@link Timer.periodic}. */
+export interface PeriodicTimerOptions extends Omit<TimerOptions, 'missedTickPolicy'> {
+  /**
+   * Fire one tick for all the missed ones and resync ({@link SkipMissedAndResync}) instead of
+   * firing every missed tick ({@link TriggerAllMissed}).
+   * @defaultValue `false`
+   */
+  readonly skipMissedTicks?: boolean;
+}
+
+/** Options of {@link Timer.reset}. */
+export interface TimerResetOptions {
+  /**
+   * How long from now the timing starts: the next tick fires after `startDelayMs + intervalMs`.
+   * A finite number from 0 up.
+   * @defaultValue `0`
+   */
+  readonly startDelayMs?: number;
+}
+
+/**
+ * Where a timer is in its life. NOT_STARTED is left once, for RUNNING; then `stop()` moves to
+ * HALTED and `reset()` back to RUNNING, as often as the user likes.
+ */
+const NOT_STARTED = 0;
+const RUNNING = 1;
+const HALTED = 2;
+type Lifecycle = typeof NOT_STARTED | typeof RUNNING | typeof HALTED;
+
+const NOT_READY = 'consume() was called before ready() resolved true (or reset() dropped the tick)';
+
+/**
+ * A receiver that fires every `intervalMs` milliseconds; each message is the `Date` of the
+ * scheduler's clock when the tick fired.
+ *
+ * The timer is lazy, like the seed's: a tick fires when someone looks (`ready()`, `receive()`,
+ * iteration, a subscriber, `select()`/`Merge`) and its time has come. While someone waits, one
+ * action is scheduled on the scheduler for the next tick time; when nobody waits, nothing is.
+ * What happens to ticks that came due while nobody looked is the `missedTickPolicy`'s choice.
+ *
+ * ## Guarantees
+ * - **Ordering:** ticks fire in time order and never before their scheduled time; a tick's
+ *   `Date` is the scheduler's `now()` when it fired.
+ * - **Buffer:** at most one fired tick waits for `consume()`; missed ticks are not buffered but
+ *   recomputed by the policy when the timer is next polled.
+ * - **When full:** a consumer that is late gets what its policy says: every missed tick
+ *   ({@link TriggerAllMissed}), one tick then the old schedule ({@link SkipMissedAndResync}), or
+ *   one tick and a schedule moved to it ({@link SkipMissedAndDrift}, the default).
+ * - **Closing:** `stop()` (or `close()`) takes effect at once: a pending `ready()` resolves
+ *   `false`, subscribers complete, a fired tick not yet consumed is dropped, and `consume()`
+ *   throws {@link ReceiverStoppedError}. `reset()` restarts a stopped timer.
+ * - **Cancellation:** an aborted `ready()`/`receive()` takes nothing; the last waiter to leave
+ *   cancels the scheduled action, so an idle timer holds no timer handle.
+ * - **Not guaranteed:** that a tick fires exactly on time: on a real clock, the event loop
+ *   decides when the scheduled action runs.
+ *
+ * @example
+ * ```ts
+ * const timer = Timer.periodic(1000);
+ * for await (const tick of timer) {
+ *   console.log(tick.toISOString()); // once a second
+ *   if (done()) timer.stop(); // ends the loop
+ * }
+ * ```
+ */
+export class Timer extends Receiver<Date> {
+  /** The time between two ticks, in milliseconds. */
+  readonly intervalMs: number;
+  /** What the timer does with missed ticks. */
+  readonly missedTickPolicy: MissedTickPolicy;
+  /** The clock and the waiting the timer uses. */
+  private readonly scheduler: SchedulerLike;
+  /** Only moves as the {@link Lifecycle} comment says. */
+  private lifecycle: Lifecycle = NOT_STARTED;
+  /** When the next tick is due, on the scheduler's clock; meaningful while RUNNING. */
+  private nextTickMs = 0;
+  /** The tick that fired and waits for `consume()`; cleared by stop() and reset() so no stale tick gets out. */
+  private firedTick: Date | undefined;
+  /** Pending `ready()` calls, subscribers and select/Merge waits on this timer. */
+  private readonly wakers = new WakerSet();
+  /** The one scheduled action for the next tick, while someone waits; its identity tells a live alarm from a cancelled one. */
+  private alarm: Subscription | undefined;
+
+  /**
+   * @param intervalMs - the time between two ticks, a positive finite number of milliseconds
+   * @throws RangeError when `intervalMs` is not a positive finite number, `startDelayMs` is
+   * negative or not finite, or `startDelayMs` is given with `autoStart: false`.
+   * @throws TypeError when an option has the wrong type.
+   */
+  constructor(intervalMs: number, options: TimerOptions = {}) {
+    const { missedTickPolicy = new SkipMissedAndDrift(), scheduler = asyncScheduler } = options;
+    const { autoStart = true, startDelayMs = 0 } = options;
+    checkInterval(intervalMs);
+    checkPolicy(missedTickPolicy);
+    checkScheduler(scheduler);
+    checkStart(autoStart, checkDelay('startDelayMs', startDelayMs));
+    super();
+    this.intervalMs = intervalMs;
+    this.missedTickPolicy = missedTickPolicy;
+    this.scheduler = scheduler;
+    if (autoStart) {
+      this.restart(startDelayMs);
+    }
+  }
+
+  /**
+   * A timer that fires every `intervalMs` and never drops a tick: a late consumer gets every
+   * missed tick ({@link TriggerAllMissed}), or one and a resync with `skipMissedTicks: true`
+   * ({@link SkipMissedAndResync}).
+   *
+   * @example
+   * ```ts
+   * const ticks = Timer.periodic(1000, { skipMissedTicks: true });
+   * ```
+   */
+  static periodic(intervalMs: number, options: PeriodicTimerOptions = {}): Timer {
+    const { skipMissedTicks = false, ...timerOptions } = options;
+    const missedTickPolicy = skipMissedTicks ? new SkipMissedAndResync() : new TriggerAllMissed();
+    return new Timer(intervalMs, { ...timerOptions, missedTickPolicy });
+  }
+
+  /**
+   * A timer for timeouts: it fires `timeoutMs` after the last tick or `reset()`, however late
+   * that tick was consumed ({@link SkipMissedAndDrift} with no tolerance).
+   *
+   * @example
+   * ```ts
+   * const idle = Timer.timeout(30_000);
+   * // on activity: idle.reset();
+   * await idle.receive(); // 30 s without activity
+   * ```
+   */
+  static timeout(timeoutMs: number, options: Omit<TimerOptions, 'missedTickPolicy'> = {}): Timer {
+    const missedTickPolicy = new SkipMissedAndDrift({ delayToleranceMs: 0 });
+    return new Timer(timeoutMs, { ...options, missedTickPolicy });
+  }
+
+  /** Whether the timer is started and not stopped. */
+  get isRunning(): boolean {
+    return this.lifecycle === RUNNING;
+  }
+
+  ready(options?: AbortOptions): Promise<boolean> {
+    return readyOf(this, checkSignal(options?.signal));
+  }
+
+  /**
+   * The `Date` of the tick that `ready()` announced.
+   *
+   * @throws {@link ReceiverStoppedError} when the timer was stopped.
+   * @throws {@link ReceiverError} when no tick has fired since the last consume, or `reset()`
+   * dropped it.
+   */
+  consume(): Date {
+    const tick = this.firedTick;
+    if (tick !== undefined) {
+      this.firedTick = undefined;
+      return tick;
+    }
+    if (this.lifecycle === HALTED) {
+      throw new ReceiverStoppedError(this);
+    }
+    throw new ReceiverError(NOT_READY, this);
+  }
+
+  /**
+   * Restarts timing from now: the next tick fires `startDelayMs + intervalMs` from now. It
+   * starts a timer that was not started and restarts a stopped one. A tick that fired but was
+   * not consumed is dropped, and a pending `ready()` now waits for the new tick time.
+   *
+   * @throws RangeError when `startDelayMs` is negative or not finite.
+   */
+  reset(options: TimerResetOptions = {}): void {
+    const { startDelayMs = 0 } = options;
+    this.restart(checkDelay('startDelayMs', startDelayMs));
+  }
+
+  /**
+   * Stops the timer at once: a pending `ready()` resolves `false`, subscribers complete, a
+   * fired tick not yet consumed is dropped, and the scheduled action is cancelled. Idempotent;
+   * `reset()` starts it again.
+   */
+  stop(): void {
+    this.lifecycle = HALTED;
+    this.firedTick = undefined;
+    this.cancelAlarm();
+    this.wakers.wakeAll();
+  }
+
+  /** The same as `stop()`. */
+  override close(): void {
+    this.stop();
+  }
+
+  override toString(): string {
+    return `Timer:${this.intervalMs}ms`;
+  }
+
+  /** @internal */
+  _poll(): PollState {
+    if (this.firedTick !== undefined) {
+      return READY;
+    }
+    if (this.lifecycle === NOT_STARTED) {
+      this.restart(0);
+    }
+    if (this.lifecycle === HALTED) {
+      return STOPPED;
+    }
+    const nowMs = this.scheduler.now();
+    if (nowMs < this.nextTickMs) {
+      return PENDING;
+    }
+    this.firedTick = new Date(nowMs);
+    this.nextTickMs = this.nextTickAfter(nowMs, this.nextTickMs);
+    return READY;
+  }
+
+  /** @internal */
+  _park(waker: Waker): void {
+    this.wakers.add(waker);
+    this.armAlarm();
+  }
+
+  /** @internal */
+  _unpark(waker: Waker): void {
+    this.wakers.remove(waker);
+    if (this.wakers.isEmpty) {
+      this.cancelAlarm();
+    }
+  }
+
+  private restart(startDelayMs: number): void {
+    this.lifecycle = RUNNING;
+    this.firedTick = undefined;
+    this.nextTickMs = this.scheduler.now() + startDelayMs + this.intervalMs;
+    // The pending alarm was for the old tick time: wait for the new one instead.
+    this.cancelAlarm();
+    this.armAlarm();
+  }
+
+  /**
+   * The policy's next tick time. A policy written by a user that does not move forward would
+   * make every poll fire a tick, forever: it is warned about and replaced by a drift.
+   */
+  private nextTickAfter(nowMs: number, scheduledTickMs: number): number {
+    const nextTickMs = this.missedTickPolicy.nextTickTime(nowMs, scheduledTickMs, this.intervalMs);
+    if (nextTickMs > scheduledTickMs && Number.isFinite(nextTickMs)) {
+      return nextTickMs;
+    }
+    warn(
+      `${String(this)}: ${String(this.missedTickPolicy)}.nextTickTime() returned ${nextTickMs}, not a time after ${scheduledTickMs}; drifting instead`,
+    );
+    return nowMs + this.intervalMs;
+  }
+
+  /** Schedules the one action for the next tick, if someone waits for a tick that has not fired. */
+  private armAlarm(): void {
+    if (this.alarm !== undefined || this.wakers.isEmpty || this.lifecycle !== RUNNING || this.firedTick !== undefined) {
+      return;
+    }
+    const delayMs = Math.max(0, this.nextTickMs - this.scheduler.now());
+    // The alarm is set before schedule() returns, so a scheduler that runs the action at once
+    // (queueScheduler) still finds it live in onAlarm().
+    const alarm = new Subscription();
+    this.alarm = alarm;
+    alarm.add(this.scheduler.schedule(() => this.onAlarm(alarm), delayMs));
+  }
+
+  private cancelAlarm(): void {
+    const alarm = this.alarm;
+    this.alarm = undefined;
+    alarm?.unsubscribe();
+  }
+
+  /** Runs in the scheduled action: wakes the waiters synchronously, so subscribers see the tick in this frame. */
+  private onAlarm(alarm: Subscription): void {
+    if (this.alarm !== alarm) {
+      return;
+    }
+    this.alarm = undefined;
+    if (this.lifecycle === RUNNING && this.scheduler.now() < this.nextTickMs) {
+      // A real clock can run a timer callback a little early: wait for the rest.
+      this.armAlarm();
+      return;
+    }
+    this.wakers.wakeAll();
+  }
+}
+
+function checkInterval(intervalMs: unknown): void {
+  if (typeof intervalMs !== 'number') {
+    throw new TypeError(`Expected \`intervalMs\` to be a number, got ${typeof intervalMs}`);
+  }
+  if (!(intervalMs > 0 && Number.isFinite(intervalMs))) {
+    throw new RangeError(`Expected \`intervalMs\` to be a positive finite number, got ${intervalMs}`);
+  }
+}
+
+function checkDelay(name: string, delayMs: unknown): number {
+  if (typeof delayMs !== 'number') {
+    throw new TypeError(`Expected \`${name}\` to be a number, got ${typeof delayMs}`);
+  }
+  if (!(delayMs >= 0 && Number.isFinite(delayMs))) {
+    throw new RangeError(`Expected \`${name}\` to be a finite number from 0 up, got ${delayMs}`);
+  }
+  return delayMs;
+}
+
+function checkStart(autoStart: unknown, startDelayMs: number): void {
+  if (typeof autoStart !== 'boolean') {
+    throw new TypeError(`Expected \`autoStart\` to be a boolean, got ${typeof autoStart}`);
+  }
+  if (!autoStart && startDelayMs > 0) {
+    throw new RangeError('`startDelayMs` can only be given with `autoStart: true`');
+  }
+}
+
+function checkPolicy(policy: unknown): void {
+  if (typeof (policy as Partial<MissedTickPolicy> | null)?.nextTickTime !== 'function') {
+    throw new TypeError('Expected `missedTickPolicy` to be a MissedTickPolicy');
+  }
+}
+
+function checkScheduler(scheduler: unknown): void {
+  const candidate = scheduler as Partial<SchedulerLike> | null;
+  if (typeof candidate?.now !== 'function' || typeof candidate.schedule !== 'function') {
+    throw new TypeError('Expected `scheduler` to be an RxJS SchedulerLike');
+  }
+}

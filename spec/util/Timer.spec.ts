@@ -1,0 +1,528 @@
+import {
+  Subscription,
+  switchMap,
+  take,
+  timer as rxTimer,
+  VirtualTimeScheduler,
+  type SchedulerAction,
+  type SchedulerLike,
+} from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { ReceiverError, ReceiverStoppedError } from 'rx-channels';
+import { MissedTickPolicy, SkipMissedAndDrift, SkipMissedAndResync, Timer, TriggerAllMissed } from 'rx-channels/util';
+import { flushMicrotasks, settlementOf, thrownBy, track } from '../helpers/async';
+import { captureWarnings } from '../helpers/logger';
+
+function testScheduler(): TestScheduler {
+  return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+}
+
+/** Marble values: each letter is the Date of the virtual frame given. */
+function dates(frames: Record<string, number>): Record<string, Date> {
+  return Object.fromEntries(Object.entries(frames).map(([key, frame]) => [key, new Date(frame)]));
+}
+
+/**
+ * Runs `consumer` against a VirtualTimeScheduler: between two flushes of the scheduler, the
+ * consumer's promise continuations run, so an async loop proceeds in virtual time.
+ */
+async function inVirtualTime<T>(scheduler: VirtualTimeScheduler, consumer: Promise<T>): Promise<T> {
+  const tracked = track(consumer);
+  for (let round = 0; round < 1000 && tracked.current().state === 'pending'; round++) {
+    await flushMicrotasks();
+    scheduler.flush();
+  }
+  return consumer;
+}
+
+/** Receives `count` ticks and returns their times; after the first, blocks for `blockMs` of virtual time. */
+async function blockedConsumer(
+  timer: Timer,
+  scheduler: VirtualTimeScheduler,
+  blockMs: number,
+  count: number,
+): Promise<number[]> {
+  const times: number[] = [];
+  for (let index = 0; index < count; index++) {
+    times.push((await timer.receive()).getTime());
+    if (index === 0) {
+      // Busy work: the clock moves while nobody waits on the timer, so no action is pending.
+      scheduler.frame += blockMs;
+    }
+  }
+  return times;
+}
+
+/** A scheduler over `virtual` whose clock or delays are changed, to simulate a blocked or an imprecise event loop. */
+function wrapScheduler(
+  virtual: VirtualTimeScheduler,
+  change: { readonly nowMs?: () => number; readonly delayMs?: (delay: number) => number },
+): SchedulerLike {
+  const { nowMs = () => virtual.now(), delayMs = (delay: number) => delay } = change;
+  const schedule = (
+    work: (this: SchedulerAction<unknown>, state?: unknown) => void,
+    delay = 0,
+    state?: unknown,
+  ): Subscription => virtual.schedule(work, delayMs(delay), state);
+  return { now: nowMs, schedule };
+}
+
+const policies: ReadonlyArray<[string, () => MissedTickPolicy]> = [
+  ['TriggerAllMissed', () => new TriggerAllMissed()],
+  ['SkipMissedAndResync', () => new SkipMissedAndResync()],
+  ['SkipMissedAndDrift', () => new SkipMissedAndDrift()],
+];
+
+describe('Timer', () => {
+  describe('constructor', () => {
+    it.each([0, -1, NaN, Infinity])('refuses the interval %p with a RangeError', (intervalMs) => {
+      expect(() => new Timer(intervalMs)).toThrow(RangeError);
+      expect(() => new Timer(intervalMs)).toThrow(/`intervalMs`/);
+    });
+
+    it('refuses a negative or infinite startDelayMs with a RangeError', () => {
+      expect(() => new Timer(10, { startDelayMs: -1 })).toThrow(/`startDelayMs`/);
+      expect(() => new Timer(10, { startDelayMs: Infinity })).toThrow(RangeError);
+    });
+
+    it('refuses a startDelayMs with autoStart: false with a RangeError', () => {
+      expect(() => new Timer(10, { autoStart: false, startDelayMs: 5 })).toThrow(RangeError);
+      expect(new Timer(10, { autoStart: false, startDelayMs: 0 }).isRunning).toBe(false);
+    });
+
+    it('refuses options of the wrong type with a TypeError naming them', () => {
+      expect(() => new Timer('10' as unknown as number)).toThrow(TypeError);
+      expect(() => new Timer(10, { scheduler: {} as SchedulerLike })).toThrow(/`scheduler`/);
+      expect(() => new Timer(10, { missedTickPolicy: {} as MissedTickPolicy })).toThrow(/`missedTickPolicy`/);
+      expect(() => new Timer(10, { autoStart: 'yes' as unknown as boolean })).toThrow(/`autoStart`/);
+    });
+
+    it('defaults to SkipMissedAndDrift with no tolerance, and starts at once', () => {
+      const scheduler = new VirtualTimeScheduler();
+      const timer = new Timer(1000, { scheduler });
+      expect(timer.missedTickPolicy).toBeInstanceOf(SkipMissedAndDrift);
+      expect((timer.missedTickPolicy as SkipMissedAndDrift).delayToleranceMs).toBe(0);
+      expect(timer.isRunning).toBe(true);
+      expect(timer.intervalMs).toBe(1000);
+    });
+
+    it('is named after its interval', () => {
+      expect(String(new Timer(250, { scheduler: new VirtualTimeScheduler() }))).toBe('Timer:250ms');
+    });
+  });
+
+  describe('Timer.periodic() and Timer.timeout()', () => {
+    it('periodic() triggers all missed ticks, or skips and resyncs with skipMissedTicks', () => {
+      const scheduler = new VirtualTimeScheduler();
+      expect(Timer.periodic(10, { scheduler }).missedTickPolicy).toBeInstanceOf(TriggerAllMissed);
+      expect(Timer.periodic(10, { scheduler, skipMissedTicks: true }).missedTickPolicy).toBeInstanceOf(
+        SkipMissedAndResync,
+      );
+    });
+
+    it('timeout() drifts with no tolerance', () => {
+      const policy = Timer.timeout(10, { scheduler: new VirtualTimeScheduler() }).missedTickPolicy;
+      expect(policy).toBeInstanceOf(SkipMissedAndDrift);
+      expect((policy as SkipMissedAndDrift).delayToleranceMs).toBe(0);
+    });
+
+    it('pass the other options through', () => {
+      expect(Timer.timeout(10, { scheduler: new VirtualTimeScheduler(), autoStart: false }).isRunning).toBe(false);
+      const rx = testScheduler();
+      rx.run(({ expectObservable }) => {
+        const timer = Timer.periodic(1000, { scheduler: rx, startDelayMs: 500 });
+        expectObservable(timer.pipe(take(1))).toBe('1500ms (a|)', dates({ a: 1500 }));
+      });
+    });
+  });
+
+  describe('ticking in virtual time', () => {
+    it('ticks every interval, in the frame of the tick (marbles)', () => {
+      const rx = testScheduler();
+      rx.run(({ expectObservable }) => {
+        const timer = Timer.periodic(1000, { scheduler: rx });
+        expectObservable(timer.pipe(take(3))).toBe('1s a 999ms b 999ms (c|)', dates({ a: 1000, b: 2000, c: 3000 }));
+      });
+    });
+
+    it('fires the first tick after startDelayMs + intervalMs', () => {
+      const rx = testScheduler();
+      rx.run(({ expectObservable }) => {
+        const timer = new Timer(1000, { scheduler: rx, startDelayMs: 500 });
+        expectObservable(timer.pipe(take(2))).toBe('1500ms a 999ms (b|)', dates({ a: 1500, b: 2500 }));
+      });
+    });
+
+    it('keeps ticking on time with every policy when the consumer keeps up', () => {
+      for (const [, makePolicy] of policies) {
+        const rx = testScheduler();
+        rx.run(({ expectObservable }) => {
+          const timer = new Timer(1000, { scheduler: rx, missedTickPolicy: makePolicy() });
+          expectObservable(timer.pipe(take(3))).toBe('1s a 999ms b 999ms (c|)', dates({ a: 1000, b: 2000, c: 3000 }));
+        });
+      }
+    });
+
+    it('uses the default asyncScheduler, which TestScheduler.run() puts in virtual time', () => {
+      testScheduler().run(({ expectObservable }) => {
+        expectObservable(new Timer(20).pipe(take(2))).toBe('20ms a 19ms (b|)', dates({ a: 20, b: 40 }));
+      });
+    });
+  });
+
+  describe('a subscriber that comes late (at 3500 ms, interval 1000 ms)', () => {
+    const cases: ReadonlyArray<[string, () => MissedTickPolicy, string, Record<string, number>]> = [
+      [
+        'TriggerAllMissed fires every missed tick at once, then keeps the schedule',
+        () => new TriggerAllMissed(),
+        '3500ms (abc) 495ms d 999ms (e|)',
+        { a: 3500, b: 3500, c: 3500, d: 4000, e: 5000 },
+      ],
+      [
+        'SkipMissedAndResync fires one tick, then resyncs to the schedule',
+        () => new SkipMissedAndResync(),
+        '3500ms a 499ms b 999ms c 999ms d 999ms (e|)',
+        { a: 3500, b: 4000, c: 5000, d: 6000, e: 7000 },
+      ],
+      [
+        'SkipMissedAndDrift fires one tick and moves the schedule to it',
+        () => new SkipMissedAndDrift(),
+        '3500ms a 999ms b 999ms c 999ms d 999ms (e|)',
+        { a: 3500, b: 4500, c: 5500, d: 6500, e: 7500 },
+      ],
+      [
+        'SkipMissedAndDrift within its tolerance acts like TriggerAllMissed',
+        () => new SkipMissedAndDrift({ delayToleranceMs: 3000 }),
+        '3500ms (abc) 495ms d 999ms (e|)',
+        { a: 3500, b: 3500, c: 3500, d: 4000, e: 5000 },
+      ],
+      [
+        'SkipMissedAndDrift past its tolerance drifts',
+        () => new SkipMissedAndDrift({ delayToleranceMs: 2000 }),
+        '3500ms a 999ms b 999ms c 999ms d 999ms (e|)',
+        { a: 3500, b: 4500, c: 5500, d: 6500, e: 7500 },
+      ],
+    ];
+
+    it.each(cases)('%s', (_name, makePolicy, marbles, frames) => {
+      const rx = testScheduler();
+      rx.run(({ expectObservable }) => {
+        const timer = new Timer(1000, { scheduler: rx, missedTickPolicy: makePolicy() });
+        const late = rxTimer(3500, rx).pipe(switchMap(() => timer));
+        expectObservable(late.pipe(take(5))).toBe(marbles, dates(frames));
+      });
+    });
+  });
+
+  describe('a consumer that blocks for 2500 ms after its first tick (interval 1000 ms)', () => {
+    const cases: ReadonlyArray<[string, number[]]> = [
+      ['TriggerAllMissed', [1000, 3500, 3500, 4000, 5000]],
+      ['SkipMissedAndResync', [1000, 3500, 4000, 5000, 6000]],
+      ['SkipMissedAndDrift', [1000, 3500, 4500, 5500, 6500]],
+    ];
+
+    it.each(cases)('%s', async (name, expected) => {
+      const scheduler = new VirtualTimeScheduler();
+      const makePolicy = policies.find(([policyName]) => policyName === name)?.[1] ?? (() => new TriggerAllMissed());
+      const timer = new Timer(1000, { scheduler, missedTickPolicy: makePolicy() });
+      const times = await inVirtualTime(scheduler, blockedConsumer(timer, scheduler, 2500, 5));
+      timer.stop();
+      expect(times).toEqual(expected);
+      expect(scheduler.actions).toHaveLength(0);
+    });
+  });
+
+  describe('an event loop blocked while a subscriber waits (the alarm runs 2500 ms late)', () => {
+    const cases: ReadonlyArray<[string, number[]]> = [
+      ['TriggerAllMissed', [3500, 3500, 3500, 4000, 5000]],
+      ['SkipMissedAndResync', [3500, 4000, 5000, 6000, 7000]],
+      ['SkipMissedAndDrift', [3500, 4500, 5500, 6500, 7500]],
+    ];
+
+    it.each(cases)('%s', (name, expected) => {
+      const virtual = new VirtualTimeScheduler();
+      let blockedMs = 0;
+      // The clock the timer reads runs ahead of the frame the actions run at by the time the loop was blocked.
+      const scheduler = wrapScheduler(virtual, { nowMs: () => virtual.now() + blockedMs });
+      const makePolicy = policies.find(([policyName]) => policyName === name)?.[1] ?? (() => new TriggerAllMissed());
+      const timer = new Timer(1000, { scheduler, missedTickPolicy: makePolicy() });
+      const times: number[] = [];
+      timer.pipe(take(5)).subscribe((tick) => times.push(tick.getTime()));
+      virtual.schedule(() => {
+        blockedMs = 2500;
+      }, 500);
+      virtual.flush();
+      expect(times).toEqual(expected);
+      expect(virtual.actions).toHaveLength(0);
+    });
+  });
+
+  describe('reset()', () => {
+    it('restarts timing from now: the next tick is one interval after the reset (marbles)', () => {
+      const rx = testScheduler();
+      rx.run(({ expectObservable }) => {
+        const timer = Timer.periodic(1000, { scheduler: rx });
+        rx.schedule(() => timer.reset(), 500);
+        expectObservable(timer.pipe(take(2))).toBe('1500ms a 999ms (b|)', dates({ a: 1500, b: 2500 }));
+      });
+    });
+
+    it('moves a pending ready() to the new tick time', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const timer = Timer.periodic(1000, { scheduler });
+      scheduler.schedule(() => timer.reset(), 500);
+      expect(await inVirtualTime(scheduler, timer.ready())).toBe(true);
+      expect(timer.consume()).toEqual(new Date(1500));
+      expect(scheduler.actions).toHaveLength(0);
+    });
+
+    it('drops a tick that fired but was not consumed: no stale tick gets out', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const timer = Timer.periodic(1000, { scheduler });
+      scheduler.frame = 1000;
+      expect(await timer.ready()).toBe(true);
+      timer.reset();
+      expect(thrownBy(() => timer.consume())).toBeInstanceOf(ReceiverError);
+      expect((await settlementOf(timer.ready())).state).toBe('pending');
+      scheduler.flush();
+      expect(timer.consume()).toEqual(new Date(2000));
+    });
+
+    it('takes its own startDelayMs, from 0 up', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const timer = Timer.periodic(1000, { scheduler });
+      timer.reset({ startDelayMs: 300 });
+      expect(await inVirtualTime(scheduler, timer.receive())).toEqual(new Date(1300));
+      expect(() => timer.reset({ startDelayMs: -1 })).toThrow(RangeError);
+      expect(timer.isRunning).toBe(true);
+    });
+
+    it('restarts a stopped timer', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const timer = Timer.periodic(1000, { scheduler });
+      timer.stop();
+      scheduler.frame = 5000;
+      timer.reset();
+      expect(timer.isRunning).toBe(true);
+      expect(await inVirtualTime(scheduler, timer.receive())).toEqual(new Date(6000));
+    });
+  });
+
+  describe('stop()', () => {
+    it('resolves a pending ready() with false at once and leaves no scheduled action', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const timer = Timer.periodic(1000, { scheduler });
+      const ready = timer.ready();
+      expect(scheduler.actions).toHaveLength(1);
+      timer.stop();
+      expect(await ready).toBe(false);
+      expect(scheduler.actions).toHaveLength(0);
+      expect(timer.isRunning).toBe(false);
+    });
+
+    it('makes consume() throw ReceiverStoppedError, also for a tick that had fired', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const timer = Timer.periodic(1000, { scheduler });
+      scheduler.frame = 1000;
+      expect(await timer.ready()).toBe(true);
+      timer.stop();
+      expect(thrownBy(() => timer.consume())).toBeInstanceOf(ReceiverStoppedError);
+      await expect(timer.receive()).rejects.toBeInstanceOf(ReceiverStoppedError);
+      expect(await timer.ready()).toBe(false);
+    });
+
+    it('completes subscribers in the frame of the stop (marbles)', () => {
+      const rx = testScheduler();
+      rx.run(({ expectObservable }) => {
+        const timer = Timer.periodic(1000, { scheduler: rx });
+        rx.schedule(() => timer.stop(), 2500);
+        expectObservable(timer).toBe('1s a 999ms b 499ms |', dates({ a: 1000, b: 2000 }));
+      });
+    });
+
+    it('ends a for await loop cleanly', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const timer = Timer.periodic(1000, { scheduler });
+      const loop = (async () => {
+        const times: number[] = [];
+        for await (const tick of timer) {
+          times.push(tick.getTime());
+          if (times.length === 2) {
+            scheduler.schedule(() => timer.stop(), 500);
+          }
+        }
+        return times;
+      })();
+      expect(await inVirtualTime(scheduler, loop)).toEqual([1000, 2000]);
+      expect(scheduler.actions).toHaveLength(0);
+    });
+
+    it('is what close() does, and is idempotent', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const timer = Timer.periodic(1000, { scheduler });
+      timer.close();
+      timer.stop();
+      expect(await timer.ready()).toBe(false);
+    });
+  });
+
+  describe('autoStart: false', () => {
+    it('does not start before it is first polled, then ticks from that time', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const timer = Timer.periodic(1000, { scheduler, autoStart: false });
+      scheduler.frame = 5000;
+      expect(timer.isRunning).toBe(false);
+      expect(await inVirtualTime(scheduler, timer.receive())).toEqual(new Date(6000));
+    });
+
+    it('starts on subscription (marbles)', () => {
+      const rx = testScheduler();
+      rx.run(({ expectObservable }) => {
+        const timer = Timer.periodic(1000, { scheduler: rx, autoStart: false });
+        const late = rxTimer(3500, rx).pipe(switchMap(() => timer));
+        expectObservable(late.pipe(take(2))).toBe('4500ms a 999ms (b|)', dates({ a: 4500, b: 5500 }));
+      });
+    });
+
+    it('starts at the first reset()', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const timer = Timer.periodic(1000, { scheduler, autoStart: false });
+      scheduler.frame = 200;
+      timer.reset();
+      scheduler.frame = 900;
+      expect(await inVirtualTime(scheduler, timer.receive())).toEqual(new Date(1200));
+    });
+  });
+
+  describe('scheduled actions', () => {
+    it('schedules nothing while nobody waits', () => {
+      const scheduler = new VirtualTimeScheduler();
+      const timer = Timer.periodic(1000, { scheduler });
+      expect(scheduler.actions).toHaveLength(0);
+      expect(timer.isRunning).toBe(true);
+    });
+
+    it('keeps one action for several waiters, and cancels it when the last one leaves', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const timer = Timer.periodic(1000, { scheduler });
+      const controller = new AbortController();
+      const ready = timer.ready({ signal: controller.signal });
+      const subscription = timer.subscribe();
+      expect(scheduler.actions).toHaveLength(1);
+      controller.abort();
+      await expect(ready).rejects.toMatchObject({ name: 'AbortError' });
+      expect(scheduler.actions).toHaveLength(1);
+      subscription.unsubscribe();
+      expect(scheduler.actions).toHaveLength(0);
+    });
+
+    it('an aborted ready() takes nothing: the tick is there for the next call', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const timer = Timer.periodic(1000, { scheduler });
+      const controller = new AbortController();
+      const ready = timer.ready({ signal: controller.signal });
+      controller.abort();
+      await expect(ready).rejects.toBe(controller.signal.reason);
+      scheduler.frame = 1000;
+      expect(await timer.receive()).toEqual(new Date(1000));
+    });
+
+    it('never fires a tick early, even when the scheduler runs the action early', () => {
+      const virtual = new VirtualTimeScheduler();
+      // Runs a long wait 3 ms early, as a real timer can; the rest of the wait is then on time.
+      const early = wrapScheduler(virtual, { delayMs: (delay) => (delay > 100 ? delay - 3 : delay) });
+      const times: number[] = [];
+      Timer.periodic(1000, { scheduler: early })
+        .pipe(take(2))
+        .subscribe((tick) => times.push(tick.getTime()));
+      virtual.flush();
+      expect(times).toEqual([1000, 2000]);
+    });
+
+    it('works with a scheduler that runs the action synchronously', () => {
+      let clock = 0;
+      const schedule = (work: (state?: unknown) => void, delay = 0, state?: unknown): Subscription => {
+        clock += delay;
+        work(state);
+        return new Subscription();
+      };
+      const synchronous: SchedulerLike = { now: () => clock, schedule };
+      const times: number[] = [];
+      Timer.periodic(10, { scheduler: synchronous })
+        .pipe(take(3))
+        .subscribe((tick) => times.push(tick.getTime()));
+      expect(times).toEqual([10, 20, 30]);
+    });
+  });
+
+  describe('a policy of your own', () => {
+    it('that does not move forward is warned about and replaced by a drift', () => {
+      const capture = captureWarnings();
+      try {
+        class Stuck extends MissedTickPolicy {
+          override nextTickTime(_nowMs: number, scheduledTickMs: number): number {
+            return scheduledTickMs;
+          }
+        }
+        const rx = testScheduler();
+        rx.run(({ expectObservable }) => {
+          const timer = new Timer(1000, { scheduler: rx, missedTickPolicy: new Stuck() });
+          expectObservable(timer.pipe(take(2))).toBe('1s a 999ms (b|)', dates({ a: 1000, b: 2000 }));
+        });
+        expect(capture.warnings).toHaveLength(2);
+        expect(capture.warnings[0]).toMatch(/Timer:1000ms/);
+      } finally {
+        capture.restore();
+      }
+    });
+  });
+
+  describe('as a Receiver', () => {
+    it('works with map(), filter() and asObservable() (marbles)', () => {
+      const rx = testScheduler();
+      rx.run(({ expectObservable }) => {
+        const timer = Timer.periodic(1000, { scheduler: rx });
+        const seconds = timer.map((tick) => tick.getTime() / 1000).filter((second) => second % 2 === 0);
+        expectObservable(seconds.asObservable().pipe(take(2))).toBe('2s a 1999ms (b|)', { a: 2, b: 4 });
+      });
+    });
+
+    it('iterates with for await, and leaves no action behind after break', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const timer = Timer.periodic(1000, { scheduler });
+      const loop = (async () => {
+        const times: number[] = [];
+        for await (const tick of timer) {
+          times.push(tick.getTime());
+          if (times.length === 3) {
+            break;
+          }
+        }
+        return times;
+      })();
+      expect(await inVirtualTime(scheduler, loop)).toEqual([1000, 2000, 3000]);
+      expect(scheduler.actions).toHaveLength(0);
+      timer.stop();
+    });
+
+    it('rejects consume() before a tick with a ReceiverError', () => {
+      const timer = Timer.periodic(1000, { scheduler: new VirtualTimeScheduler() });
+      expect(thrownBy(() => timer.consume())).toBeInstanceOf(ReceiverError);
+    });
+  });
+
+  describe('in real time', () => {
+    it('ticks with the default asyncScheduler, never before the tick time, and leaves no handle after stop()', async () => {
+      const startMs = Date.now();
+      const timer = Timer.periodic(10);
+      const ticks: number[] = [];
+      for (let index = 0; index < 3; index++) {
+        ticks.push((await timer.receive({ signal: AbortSignal.timeout(5000) })).getTime());
+      }
+      timer.stop();
+      ticks.forEach((tickMs, index) => expect(tickMs).toBeGreaterThanOrEqual(startMs + 10 * (index + 1)));
+      expect([...ticks].sort((a, b) => a - b)).toEqual(ticks);
+      expect(await timer.ready()).toBe(false);
+    });
+  });
+});
