@@ -31,9 +31,15 @@ export const EMPTY_STATE: TodoState = { items: [], nextId: 1 };
 export function reduce(state: TodoState, command: TodoCommand): TodoState {
   switch (command.type) {
     case 'add':
-      return { items: [...state.items, { id: state.nextId, text: command.text, done: false }], nextId: state.nextId + 1 };
+      return {
+        items: [...state.items, { id: state.nextId, text: command.text, done: false }],
+        nextId: state.nextId + 1,
+      };
     case 'toggle':
-      return { ...state, items: state.items.map((item) => (item.id === command.id ? { ...item, done: !item.done } : item)) };
+      return {
+        ...state,
+        items: state.items.map((item) => (item.id === command.id ? { ...item, done: !item.done } : item)),
+      };
     case 'clearDone':
       return { ...state, items: state.items.filter((item) => !item.done) };
   }

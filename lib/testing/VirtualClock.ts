@@ -142,7 +142,9 @@ export class VirtualClock {
       return;
     }
     if (this.scheduler.actions.length === 0) {
-      throw new ChannelsError('runUntil(): the promise is still pending and nothing is scheduled, so it would never settle');
+      throw new ChannelsError(
+        'runUntil(): the promise is still pending and nothing is scheduled, so it would never settle',
+      );
     }
     this.scheduler.frame = deadline;
     throw new ChannelsError(`runUntil(): the promise was still pending after ${timeoutMs} ms of virtual time`);
@@ -157,6 +159,8 @@ export class VirtualClock {
     this.scheduler.frame = action.delay;
     const error: unknown = action.execute(action.state, action.delay);
     if (error !== undefined && error !== false) {
+      // Rethrown as it was thrown by the action, Error or not, as VirtualTimeScheduler.flush() does.
+      // eslint-disable-next-line @typescript-eslint/only-throw-error
       throw error;
     }
   }

@@ -91,7 +91,7 @@ export function fromObservable<T>(
 /** Any accepted source as an RxJS Observable, whose Subscriber can stop a synchronous source. */
 function toObservable<T>(source: Subscribable<T> | InteropObservable<T>): Observable<T> {
   if (source instanceof Observable) {
-    return source;
+    return source as Observable<T>;
   }
   const candidate = source as Partial<Subscribable<T>> | null;
   if (typeof candidate === 'object' && candidate !== null && typeof candidate.subscribe === 'function') {
@@ -141,7 +141,8 @@ class ObservableReceiver<T> extends Receiver<T> {
       return source.subscribe(subscriber);
     }).subscribe({
       next: (value) => this.onValue(value),
-      error: (error: unknown) => this.onEnd(new ReceiverError(`${this.toString()}: the source errored`, this, { cause: error })),
+      error: (error: unknown) =>
+        this.onEnd(new ReceiverError(`${this.toString()}: the source errored`, this, { cause: error })),
       complete: () => this.onEnd(undefined),
     });
   }

@@ -72,7 +72,12 @@ interface FeedSettings {
 type SourceEnd = { readonly failed: boolean; readonly error: unknown } | undefined;
 
 /** One subscription of the operator: the source feeds the channel, the channel feeds `subscriber`. */
-function feedChannel<T>(source: Observable<T>, subscriber: Subscriber<T>, sender: Sender<T>, settings: FeedSettings): void {
+function feedChannel<T>(
+  source: Observable<T>,
+  subscriber: Subscriber<T>,
+  sender: Sender<T>,
+  settings: FeedSettings,
+): void {
   let sourceEnd: SourceEnd;
   const feed = new ChannelFeed<T>(
     sender,
@@ -105,18 +110,19 @@ function feedChannel<T>(source: Observable<T>, subscriber: Subscriber<T>, sender
   });
 }
 
-function pushOrFail<T>(feed: ChannelFeed<T>, value: T, subscriber: Subscriber<T>, sender: Sender<T>, maxPending: number): void {
+function pushOrFail<T>(
+  feed: ChannelFeed<T>,
+  value: T,
+  subscriber: Subscriber<T>,
+  sender: Sender<T>,
+  maxPending: number,
+): void {
   if (feed.push(value) === 'full') {
     subscriber.error(tooManyPending(sender, maxPending));
   }
 }
 
-function finish<T>(
-  sender: Sender<T>,
-  subscriber: Subscriber<T>,
-  settings: FeedSettings,
-  sourceEnd: SourceEnd,
-): void {
+function finish<T>(sender: Sender<T>, subscriber: Subscriber<T>, settings: FeedSettings, sourceEnd: SourceEnd): void {
   const failed = sourceEnd?.failed === true;
   if ((failed ? settings.closeOnError : settings.closeOnComplete) && isChannelSender(sender)) {
     void sender._closeChannel();
@@ -129,5 +135,8 @@ function finish<T>(
 }
 
 function tooManyPending<T>(sender: Sender<T>, maxPending: number): SenderError<T> {
-  return new SenderError(`${String(sender)}: more than ${maxPending} value(s) waiting for room in the channel (\`maxPending\`)`, sender);
+  return new SenderError(
+    `${String(sender)}: more than ${maxPending} value(s) waiting for room in the channel (\`maxPending\`)`,
+    sender,
+  );
 }

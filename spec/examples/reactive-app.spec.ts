@@ -18,7 +18,10 @@ const commands: Record<string, TodoCommand> = {
 describe('examples/reactive-app', () => {
   describe('reduce()', () => {
     it('adds, toggles and clears done items', () => {
-      const state = [commands.a, commands.b, commands.t].reduce((current, command) => reduce(current, command as TodoCommand), EMPTY_STATE);
+      const state = [commands.a, commands.b, commands.t].reduce(
+        (current, command) => reduce(current, command as TodoCommand),
+        EMPTY_STATE,
+      );
       expect(render(state)).toBe('[x] a, [ ] b');
       expect(render(reduce(state, { type: 'clearDone' }))).toBe('[ ] b');
       expect(render(EMPTY_STATE)).toBe('(nothing to do)');
@@ -45,7 +48,10 @@ describe('examples/reactive-app', () => {
       newTestScheduler().run(({ cold, expectObservable }) => {
         const service = new TodoService();
         cold('-a-b-t', commands).subscribe(service.commandObserver);
-        expectObservable(service.state$.pipe(map(render)), '----^').toBe('----xt', { x: '[ ] a, [ ] b', t: '[x] a, [ ] b' });
+        expectObservable(service.state$.pipe(map(render)), '----^').toBe('----xt', {
+          x: '[ ] a, [ ] b',
+          t: '[x] a, [ ] b',
+        });
       });
     });
 
@@ -107,7 +113,13 @@ describe('examples/reactive-app', () => {
         process.execPath,
         [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'examples', 'reactive-app.ts')],
         { cwd: root, timeout: 30_000 },
-        (error, stdout) => (error === null ? resolve(stdout) : reject(error)),
+        (error, stdout) => {
+          if (error) {
+            reject(new Error('the script failed', { cause: error }));
+          } else {
+            resolve(stdout);
+          }
+        },
       );
     });
     expect(output).toContain('views still subscribed: 0');

@@ -47,7 +47,10 @@ describe('marbles: Merge', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const timer = Timer.periodic(1000, { scheduler });
       const events = channelFedBy(cold('500ms x 999ms y|'), 'events');
-      const merged = merge(timer.map(() => 't'), events).pipe(take(4));
+      const merged = merge(
+        timer.map(() => 't'),
+        events,
+      ).pipe(take(4));
       expectObservable(merged).toBe('500ms x 499ms t 499ms y 499ms (t|)');
     });
   });
@@ -71,7 +74,11 @@ describe('marbles: Merge', () => {
       const merged = new MergeNamed({ price: prices.newReceiver(), order: orders.newReceiver() });
       cold('a--b|', { a: 10, b: 11 }).subscribe(prices.newSender().asObserver({ closeOnComplete: true }));
       cold('-x---|', { x: 'buy' }).subscribe(orders.newSender().asObserver({ closeOnComplete: true }));
-      expectObservable(merged.asObservable()).toBe('ax-b-|', { a: ['price', 10], x: ['order', 'buy'], b: ['price', 11] });
+      expectObservable(merged.asObservable()).toBe('ax-b-|', {
+        a: ['price', 10],
+        x: ['order', 'buy'],
+        b: ['price', 11],
+      });
     });
   });
 });

@@ -4,9 +4,9 @@
  * subscribe/unsubscribe boundary.
  */
 import { expectTypeOf } from 'expect-type';
-import { firstValueFrom, from, isObservable, lastValueFrom, map, Observable, take, toArray } from 'rxjs';
+import { firstValueFrom, from, isObservable, lastValueFrom, map, take, toArray, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { Anycast, Broadcast, Event as ChannelEvent, Receiver } from 'rx-channels';
+import { Anycast, Broadcast, Event as ChannelEvent, type Receiver } from 'rx-channels';
 import { fromObservable } from 'rx-channels/util';
 import { drain } from '../helpers/receivers';
 
@@ -42,7 +42,10 @@ describe('marbles: receivers as Observables', () => {
       try {
         jest.isolateModules(() => {
           const isolated = jest.requireActual<typeof import('rx-channels')>('rx-channels');
-          const receiver = new isolated.Anycast<number>().newReceiver() as unknown as Record<string | symbol, () => unknown>;
+          const receiver = new isolated.Anycast<number>().newReceiver() as unknown as Record<
+            string | symbol,
+            () => unknown
+          >;
           expect(receiver[symbols.observable as symbol]?.()).toBe(receiver);
           expect(receiver['@@observable']?.()).toBe(receiver);
         });
@@ -123,7 +126,9 @@ describe('marbles: receivers as Observables', () => {
     it('map() and filter() receivers emit in the frames of the messages they pass', () => {
       newTestScheduler().run(({ hot, expectObservable }) => {
         const channel = new Anycast<number>();
-        hot('a-b-c-d|', { a: 1, b: 2, c: 3, d: 4 }).subscribe(channel.newSender().asObserver({ closeOnComplete: true }));
+        hot('a-b-c-d|', { a: 1, b: 2, c: 3, d: 4 }).subscribe(
+          channel.newSender().asObserver({ closeOnComplete: true }),
+        );
         const evens = channel
           .newReceiver()
           .filter((value) => value % 2 === 0)

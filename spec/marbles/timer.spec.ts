@@ -42,7 +42,10 @@ describe('marbles: Timer', () => {
   it('Timer.timeout(300) fires every 300 ms while someone looks', () => {
     const scheduler = newTestScheduler();
     scheduler.run(({ expectObservable }) => {
-      expectObservable(times(Timer.timeout(300, { scheduler }).pipe(take(2)))).toBe('300ms a 299ms (b|)', { a: 300, b: 600 });
+      expectObservable(times(Timer.timeout(300, { scheduler }).pipe(take(2)))).toBe('300ms a 299ms (b|)', {
+        a: 300,
+        b: 600,
+      });
     });
   });
 
@@ -104,7 +107,10 @@ describe('marbles: Timer', () => {
     it('SkipMissedAndDrift within its tolerance keeps the schedule', () => {
       const scheduler = newTestScheduler();
       scheduler.run(({ expectObservable }) => {
-        const timer = new Timer(1000, { scheduler, missedTickPolicy: new SkipMissedAndDrift({ delayToleranceMs: 600 }) });
+        const timer = new Timer(1000, {
+          scheduler,
+          missedTickPolicy: new SkipMissedAndDrift({ delayToleranceMs: 600 }),
+        });
         // Looks again at 2400, 400 ms after the tick at 2000 was due: within the tolerance.
         const ticks = concat(timer.pipe(take(1)), lookAgainAfter(1400, scheduler, timer.pipe(take(2))));
         expectObservable(times(ticks)).toBe('1s a 1399ms b 599ms (c|)', { a: 1000, b: 2400, c: 3000 });

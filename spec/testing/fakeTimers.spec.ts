@@ -60,7 +60,9 @@ describe('Timer under Jest fake timers', () => {
 
   it('works with channels and RxJS timers on the same fake clock', async () => {
     const channel = new Anycast<number>();
-    rxTimer(0, 100).pipe(take(3)).subscribe(channel.newSender().asObserver({ closeOnComplete: true }));
+    rxTimer(0, 100)
+      .pipe(take(3))
+      .subscribe(channel.newSender().asObserver({ closeOnComplete: true }));
     const values = firstValueFrom(channel.newReceiver().pipe(toArray()));
     await jest.advanceTimersByTimeAsync(200);
     expect(await values).toEqual([0, 1, 2]);

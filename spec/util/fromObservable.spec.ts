@@ -1,7 +1,20 @@
 import { expectTypeOf } from 'expect-type';
-import { catchError, defer, finalize, from, Observable, of, range, Subject, take, tap, throwError, type Subscribable } from 'rxjs';
+import {
+  catchError,
+  defer,
+  finalize,
+  from,
+  of,
+  range,
+  Subject,
+  take,
+  tap,
+  throwError,
+  type Observable,
+  type Subscribable,
+} from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { Receiver, ReceiverError, ReceiverStoppedError } from 'rx-channels';
+import { ReceiverError, ReceiverStoppedError, type Receiver } from 'rx-channels';
 import { fromObservable } from 'rx-channels/util';
 import { flushMicrotasks, reasonOf, settlementOf } from '../helpers/async';
 import { captureWarnings } from '../helpers/logger';
@@ -173,7 +186,9 @@ describe('fromObservable()', () => {
       expect(await receiveMany(receiver, 50)).toEqual(Array.from({ length: 50 }, (_, index) => index + 1));
       const error = await reasonOf(receiver.receive());
       expect(error).toBeInstanceOf(ReceiverError);
-      expect((error as Error).message).toBe('FromObservable:numbers: buffer full (maxsize 50); the source was unsubscribed');
+      expect((error as Error).message).toBe(
+        'FromObservable:numbers: buffer full (maxsize 50); the source was unsubscribed',
+      );
       expect(capture.warnings).toEqual([]);
     });
 

@@ -1,5 +1,5 @@
 import { expectTypeOf } from 'expect-type';
-import { defer, finalize, from, lastValueFrom, Observable, of, range, Subject, tap, throwError, toArray } from 'rxjs';
+import { defer, finalize, from, lastValueFrom, Observable, of, range, Subject, tap, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { Anycast, Broadcast, ChannelClosedError, Sender, SenderError, type AbortOptions } from 'rx-channels';
 import { toChannel } from 'rx-channels/util';
@@ -73,7 +73,9 @@ describe('toChannel()', () => {
     it('with closeOnComplete, closes the channel after the last value is in', async () => {
       const channel = new Anycast<number>({ maxsize: 1 });
       const receiver = channel.newReceiver();
-      of(1, 2, 3).pipe(toChannel(channel.newSender(), { closeOnComplete: true })).subscribe();
+      of(1, 2, 3)
+        .pipe(toChannel(channel.newSender(), { closeOnComplete: true }))
+        .subscribe();
       expect(channel.isClosed).toBe(false);
       expect(await drain(receiver)).toEqual([1, 2, 3]);
       expect(channel.isClosed).toBe(true);
@@ -110,7 +112,9 @@ describe('toChannel()', () => {
 
     it('with closeOnError only, leaves the channel open when the source completes', () => {
       const channel = new Broadcast<number>('b');
-      of(1).pipe(toChannel(channel.newSender(), { closeOnError: true })).subscribe();
+      of(1)
+        .pipe(toChannel(channel.newSender(), { closeOnError: true }))
+        .subscribe();
       expect(channel.isClosed).toBe(false);
     });
   });
@@ -119,10 +123,17 @@ describe('toChannel()', () => {
     it('errors with a SenderError past maxPending, stops the source at once and withdraws the waiting values', async () => {
       const channel = new Anycast<number>({ name: 'jobs', maxsize: 1 });
       let emitted = 0;
-      const result = lastValueFrom(range(1, 10).pipe(tap(() => emitted++), toChannel(channel.newSender(), { maxPending: 2 })));
+      const result = lastValueFrom(
+        range(1, 10).pipe(
+          tap(() => emitted++),
+          toChannel(channel.newSender(), { maxPending: 2 }),
+        ),
+      );
       const error = await reasonOf(result);
       expect(error).toBeInstanceOf(SenderError);
-      expect((error as Error).message).toBe('AnycastSender:jobs: more than 2 value(s) waiting for room in the channel (`maxPending`)');
+      expect((error as Error).message).toBe(
+        'AnycastSender:jobs: more than 2 value(s) waiting for room in the channel (`maxPending`)',
+      );
       expect(emitted).toBe(4);
       await flushMicrotasks();
       const receiver = channel.newReceiver();
@@ -141,7 +152,9 @@ describe('toChannel()', () => {
     it('accepts any number of waiting values by default', async () => {
       const channel = new Anycast<number>({ maxsize: 1 });
       const receiver = channel.newReceiver();
-      range(0, 500).pipe(toChannel(channel.newSender(), { closeOnComplete: true })).subscribe();
+      range(0, 500)
+        .pipe(toChannel(channel.newSender(), { closeOnComplete: true }))
+        .subscribe();
       expect(await drain(receiver)).toHaveLength(500);
     });
   });
