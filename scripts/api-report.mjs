@@ -8,7 +8,7 @@
 // Needs `npm run build` first. rollup-plugin-dts writes the `.d.cts` files from the same bundle as
 // the `.d.mts` ones, so one report per entry covers both; `sameAsCjs` checks that this still holds.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Extractor, ExtractorConfig } from '@microsoft/api-extractor';
 
 const root = join(import.meta.dirname, '..');
@@ -48,11 +48,30 @@ function anyLeaks(reportPath) {
     .filter(({ line }) => !line.trimStart().startsWith('//') && /(?<![\w$.'"`])any(?![\w$'"`])/.test(line));
 }
 
-/** The `.d.cts` of an entry is its `.d.mts` with only the `.mjs` → `.cjs` import paths changed. */
+/**
+ * A declaration file and the chunks it imports, depth first, with chunk hashes and `.mjs`/`.cjs`
+ * extensions taken out of the import paths: equal for the `.d.mts` and `.d.cts` of an entry
+ * exactly when they declare the same API.
+ */
+function declarationTree(file, seen = new Set()) {
+  if (seen.has(file)) {
+    return '';
+  }
+  seen.add(file);
+  const text = readFileSync(join(root, file), 'utf8');
+  const imports = [...text.matchAll(/from '(\.[^']+)'|import '(\.[^']+)'/g)].map((match) => match[1] ?? match[2]);
+  const children = imports.map((path) => {
+    const dts = path.replace(/\.mjs$/, '.d.mts').replace(/\.cjs$/, '.d.cts');
+    return declarationTree(join(dirname(file), dts), seen);
+  });
+  const normalised = text.replace(/(-[\w-]{8})?\.[mc]js'/g, "'");
+  return [normalised, ...children].join('\n');
+}
+
+/** The `.d.cts` of an entry declares what its `.d.mts` declares. */
 function sameAsCjs(dts) {
   const cjs = dts.replace(/\.d\.mts$/, '.d.cts');
-  const normalise = (file) => readFileSync(join(root, file), 'utf8').replace(/\.(d\.)?[mc]ts'|\.[mc]js'/g, "'");
-  return existsSync(join(root, cjs)) && normalise(cjs) === normalise(dts);
+  return existsSync(join(root, cjs)) && declarationTree(cjs) === declarationTree(dts);
 }
 
 /** Names a report exports (`export class X`, `export type X`, ...). */
