@@ -84,14 +84,17 @@ describe('Merge', () => {
       expect(await receiveMany(merged, 2)).toEqual(['quiet', 'busy3']);
     });
 
-    it('a pending ready() resolves when any receiver gets a message', async () => {
+    it('a pending ready() resolves when any receiver gets a message, and unparks from all', async () => {
       const a = anycast<number>('a');
       const b = anycast<number>('b');
-      const merged = new Merge(a.receiver, b.receiver);
+      const probes = [new ProbeReceiver(a.receiver), new ProbeReceiver(b.receiver)];
+      const merged = new Merge(...probes);
       const ready = track(merged.ready());
       await flushMicrotasks();
       expect(ready.current().state).toBe('pending');
+      expect(probes.map((probe) => probe.parked)).toEqual([1, 1]);
       await b.sender.send(7);
+      expect(probes.map((probe) => probe.parked)).toEqual([0, 0]);
       await flushMicrotasks();
       expect(ready.current()).toEqual({ state: 'fulfilled', value: true });
       expect(merged.consume()).toBe(7);
