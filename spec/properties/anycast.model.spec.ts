@@ -122,7 +122,14 @@ class AnycastWorld {
     const id = this.nextId++;
     const controller = abortController(abort);
     const promise = sender.send(id, { signal: controller.signal });
-    const operation: SendOperation = { label: `send ${id}`, tracker: track(promise), controller, id, sender, expectation: PENDING };
+    const operation: SendOperation = {
+      label: `send ${id}`,
+      tracker: track(promise),
+      controller,
+      id,
+      sender,
+      expectation: PENDING,
+    };
     this.watched.push(operation);
     if (this.closed) {
       operation.expectation = rejected((reason) => this.expectSenderClosed(reason, sender, controller));
@@ -139,7 +146,13 @@ class AnycastWorld {
     const controller = abortController(abort);
     const options = { signal: controller.signal };
     const promise: Promise<unknown> = kind === 'ready' ? slot.receiver.ready(options) : slot.receiver.receive(options);
-    const operation: ReceiveOperation = { label: `${kind} #${slotIndex}`, tracker: track(promise), controller, kind, expectation: PENDING };
+    const operation: ReceiveOperation = {
+      label: `${kind} #${slotIndex}`,
+      tracker: track(promise),
+      controller,
+      kind,
+      expectation: PENDING,
+    };
     this.watched.push(operation);
     if (abort === 'before') {
       operation.expectation = abortedBy(controller);
@@ -290,7 +303,9 @@ class AnycastWorld {
   /** A message given to waiting receivers: exactly one of them must have been handed it. */
   private async handOff(id: number, waiting: ReceiverSlot[]): Promise<void> {
     await flushMicrotasks();
-    const woken = waiting.filter((slot) => slot.pending.some((operation) => operation.tracker.current().state !== 'pending'));
+    const woken = waiting.filter((slot) =>
+      slot.pending.some((operation) => operation.tracker.current().state !== 'pending'),
+    );
     expect(woken).toHaveLength(1);
     const slot = woken[0] as ReceiverSlot;
     const slotIndex = this.slots.indexOf(slot);
@@ -357,10 +372,20 @@ function settledAsExpected(operation: Operation): boolean {
   const expectation = operation.expectation;
   if (settlement.state !== expectation.state) {
     // Only build the labelled comparison when it fails: expect() per step is the slow part.
-    expect({ label: operation.label, state: settlement.state }).toEqual({ label: operation.label, state: expectation.state });
+    expect({ label: operation.label, state: settlement.state }).toEqual({
+      label: operation.label,
+      state: expectation.state,
+    });
   }
-  if (expectation.state === 'fulfilled' && settlement.state === 'fulfilled' && !Object.is(settlement.value, expectation.value)) {
-    expect({ label: operation.label, value: settlement.value }).toEqual({ label: operation.label, value: expectation.value });
+  if (
+    expectation.state === 'fulfilled' &&
+    settlement.state === 'fulfilled' &&
+    !Object.is(settlement.value, expectation.value)
+  ) {
+    expect({ label: operation.label, value: settlement.value }).toEqual({
+      label: operation.label,
+      value: expectation.value,
+    });
   } else if (expectation.state === 'rejected' && settlement.state === 'rejected') {
     expectation.check(settlement.reason);
   }
@@ -401,7 +426,11 @@ const abortMode = fc.constantFrom<AbortMode>('none', 'none', 'later', 'before');
 
 type Command = fc.AsyncCommand<AnycastWorld, AnycastWorld>;
 
-function command(label: string, canRun: (world: AnycastWorld) => boolean, act: (world: AnycastWorld) => Promise<void>): Command {
+function command(
+  label: string,
+  canRun: (world: AnycastWorld) => boolean,
+  act: (world: AnycastWorld) => Promise<void>,
+): Command {
   return {
     check: canRun,
     run: async (_model, world) => act(world),
@@ -415,39 +444,79 @@ function canStart(world: AnycastWorld, index: number, kind: ReceiveKind): boolea
   if (slot === undefined) {
     return false;
   }
-  return slot.pending.length === 0 || (kind === 'ready' && slot.pending.every((operation) => operation.kind === 'ready'));
+  return (
+    slot.pending.length === 0 || (kind === 'ready' && slot.pending.every((operation) => operation.kind === 'ready'))
+  );
 }
 
 /** Weighted so that buffers fill, senders block and receivers wait before the channel is closed. */
 const commands = [
   fc.oneof(
     {
-      arbitrary: fc
-        .tuple(fc.nat(SENDERS - 1), abortMode)
-        .map(([sender, abort]) => command(`send(${sender}, ${abort})`, () => true, (world) => world.send(sender, abort))),
+      arbitrary: fc.tuple(fc.nat(SENDERS - 1), abortMode).map(([sender, abort]) =>
+        command(
+          `send(${sender}, ${abort})`,
+          () => true,
+          (world) => world.send(sender, abort),
+        ),
+      ),
       weight: 8,
     },
     {
       arbitrary: fc
         .tuple(fc.nat(MAX_RECEIVERS - 1), fc.constantFrom<ReceiveKind>('ready', 'receive'), abortMode)
         .map(([index, kind, abort]) =>
-          command(`${kind}(${index}, ${abort})`, (world) => canStart(world, index, kind), (world) => world.startReceive(index, kind, abort)),
+          command(
+            `${kind}(${index}, ${abort})`,
+            (world) => canStart(world, index, kind),
+            (world) => world.startReceive(index, kind, abort),
+          ),
         ),
       weight: 8,
     },
     { arbitrary: onReceiver('consume', (world, index) => world.consume(index)), weight: 3 },
     { arbitrary: onReceiver('closeReceiver', (world, index) => world.closeReceiver(index)), weight: 1 },
     {
-      arbitrary: fc.nat(20).map((choice) => command(`abort(${choice})`, (world) => world.pendingOperations().length > 0, (world) => world.abortPending(choice))),
+      arbitrary: fc.nat(20).map((choice) =>
+        command(
+          `abort(${choice})`,
+          (world) => world.pendingOperations().length > 0,
+          (world) => world.abortPending(choice),
+        ),
+      ),
       weight: 3,
     },
-    { arbitrary: fc.constant(command('newReceiver', (world) => world.slots.length < MAX_RECEIVERS, async (world) => world.addReceiver())), weight: 1 },
-    { arbitrary: fc.constant(command('closeChannel', () => true, (world) => world.closeChannel())), weight: 1 },
+    {
+      arbitrary: fc.constant(
+        command(
+          'newReceiver',
+          (world) => world.slots.length < MAX_RECEIVERS,
+          async (world) => world.addReceiver(),
+        ),
+      ),
+      weight: 1,
+    },
+    {
+      arbitrary: fc.constant(
+        command(
+          'closeChannel',
+          () => true,
+          (world) => world.closeChannel(),
+        ),
+      ),
+      weight: 1,
+    },
   ),
 ];
 
 function onReceiver(name: string, act: (world: AnycastWorld, index: number) => Promise<void>): fc.Arbitrary<Command> {
-  return fc.nat(MAX_RECEIVERS - 1).map((index) => command(`${name}(${index})`, (world) => world.slots[index] !== undefined, (world) => act(world, index)));
+  return fc.nat(MAX_RECEIVERS - 1).map((index) =>
+    command(
+      `${name}(${index})`,
+      (world) => world.slots[index] !== undefined,
+      (world) => act(world, index),
+    ),
+  );
 }
 
 type Message = readonly [sender: number, seq: number];
@@ -457,7 +526,12 @@ type ReceiverStyle = 'receive' | 'readyThenConsume' | 'abortedReceive' | 'leave'
  * One receiver's loop: waits at scheduled points, receives in the given styles, and stops when
  * the channel does (or, for style `leave`, closes its receiver between two messages).
  */
-async function receiverLoop(s: fc.Scheduler, receiver: Receiver<Message>, styles: ReceiverStyle[], canLeave: boolean): Promise<Message[]> {
+async function receiverLoop(
+  s: fc.Scheduler,
+  receiver: Receiver<Message>,
+  styles: ReceiverStyle[],
+  canLeave: boolean,
+): Promise<Message[]> {
   const received: Message[] = [];
   for (let step = 0; ; step++) {
     await s.schedule(Promise.resolve(), 'receiver turn');
@@ -529,11 +603,15 @@ describe('Anycast (model)', () => {
     'matches the model: each message once, per-sender order, blocked senders in order, aborts change nothing, close drains',
     async () => {
       await fc.assert(
-        fc.asyncProperty(fc.integer({ min: 1, max: 4 }), fc.commands(commands, { maxCommands: 60, size: 'medium' }), async (maxsize, cmds) => {
-          const world = new AnycastWorld(maxsize, SENDERS, 2);
-          await fc.asyncModelRun(() => ({ model: world, real: world }), cmds);
-          await world.finish();
-        }),
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 4 }),
+          fc.commands(commands, { maxCommands: 60, size: 'medium' }),
+          async (maxsize, cmds) => {
+            const world = new AnycastWorld(maxsize, SENDERS, 2);
+            await fc.asyncModelRun(() => ({ model: world, real: world }), cmds);
+            await world.finish();
+          },
+        ),
         propertyParameters(runs),
       );
     },
@@ -554,14 +632,18 @@ describe('Anycast (model)', () => {
             const channel = new Anycast<Message>({ maxsize });
             const senders = counts.map((count, index) => senderLoop(s, channel.newSender(), index, count));
             // The first receiver never leaves, so that someone is always there to drain.
-            const receivers = receiverStyles.map((styles, index) => receiverLoop(s, channel.newReceiver(), styles, index > 0));
+            const receivers = receiverStyles.map((styles, index) =>
+              receiverLoop(s, channel.newReceiver(), styles, index > 0),
+            );
             const closed = Promise.all(senders).then(() => channel.close());
             const [, ...receivedLists] = await s.waitFor(Promise.all([closed, ...receivers]));
             for (const received of receivedLists) {
               expectPerSenderOrder(received);
             }
             const all = receivedLists.flat().map(([sender, seq]) => `${sender}:${seq}`);
-            const sent = counts.flatMap((count, sender) => Array.from({ length: count }, (_, seq) => `${sender}:${seq}`));
+            const sent = counts.flatMap((count, sender) =>
+              Array.from({ length: count }, (_, seq) => `${sender}:${seq}`),
+            );
             expect(all.sort()).toEqual(sent.sort());
           },
         ),

@@ -243,7 +243,12 @@ class BroadcastWorld {
     expect(this.hubCompleted).toBe(true);
   }
 
-  private watch(label: string, kind: Operation['kind'], promise: Promise<unknown>, controller: AbortController): Operation {
+  private watch(
+    label: string,
+    kind: Operation['kind'],
+    promise: Promise<unknown>,
+    controller: AbortController,
+  ): Operation {
     const operation: Operation = { label, kind, tracker: track(promise), controller, expectation: PENDING };
     this.watched.push(operation);
     return operation;
@@ -342,14 +347,25 @@ class BroadcastWorld {
     await flushMicrotasks();
     this.watched = this.watched.filter((operation) => !settledAsExpected(operation));
     const attached = this.slots.filter((slot) => !this.closed && !slot.closedByUser && !slot.invalidated);
-    const actual = { receiverCount: this.channel.receiverCount, peek: this.peekable.peek(), warnings: this.warnings.length };
+    const actual = {
+      receiverCount: this.channel.receiverCount,
+      peek: this.peekable.peek(),
+      warnings: this.warnings.length,
+    };
     const modelled = { receiverCount: attached.length, peek: this.latest, warnings: this.warningCount };
-    if (actual.receiverCount !== modelled.receiverCount || actual.peek !== modelled.peek || actual.warnings !== modelled.warnings) {
+    if (
+      actual.receiverCount !== modelled.receiverCount ||
+      actual.peek !== modelled.peek ||
+      actual.warnings !== modelled.warnings
+    ) {
       expect(actual).toEqual(modelled);
     }
     for (const slot of this.slots) {
       if (slot.receiver.size !== slot.buffer.length || slot.receiver.dropped !== slot.dropped) {
-        expect({ size: slot.receiver.size, dropped: slot.receiver.dropped }).toEqual({ size: slot.buffer.length, dropped: slot.dropped });
+        expect({ size: slot.receiver.size, dropped: slot.receiver.dropped }).toEqual({
+          size: slot.buffer.length,
+          dropped: slot.dropped,
+        });
       }
     }
   }
@@ -360,10 +376,20 @@ function settledAsExpected(operation: Operation): boolean {
   const expectation = operation.expectation;
   if (settlement.state !== expectation.state) {
     // Only build the labelled comparison when it fails: expect() per step is the slow part.
-    expect({ label: operation.label, state: settlement.state }).toEqual({ label: operation.label, state: expectation.state });
+    expect({ label: operation.label, state: settlement.state }).toEqual({
+      label: operation.label,
+      state: expectation.state,
+    });
   }
-  if (expectation.state === 'fulfilled' && settlement.state === 'fulfilled' && !Object.is(settlement.value, expectation.value)) {
-    expect({ label: operation.label, value: settlement.value }).toEqual({ label: operation.label, value: expectation.value });
+  if (
+    expectation.state === 'fulfilled' &&
+    settlement.state === 'fulfilled' &&
+    !Object.is(settlement.value, expectation.value)
+  ) {
+    expect({ label: operation.label, value: settlement.value }).toEqual({
+      label: operation.label,
+      value: expectation.value,
+    });
   } else if (expectation.state === 'rejected' && settlement.state === 'rejected') {
     expectation.check(settlement.reason);
   }
@@ -383,7 +409,11 @@ const abortMode = fc.constantFrom<AbortMode>('none', 'none', 'later', 'before');
 
 type Command = fc.AsyncCommand<BroadcastWorld, BroadcastWorld>;
 
-function command(label: string, canRun: (world: BroadcastWorld) => boolean, act: (world: BroadcastWorld) => Promise<void>): Command {
+function command(
+  label: string,
+  canRun: (world: BroadcastWorld) => boolean,
+  act: (world: BroadcastWorld) => Promise<void>,
+): Command {
   return { check: canRun, run: async (_model, world) => act(world), toString: () => label };
 }
 
@@ -392,14 +422,28 @@ function canStart(world: BroadcastWorld, index: number, kind: ReceiveKind): bool
   if (slot === undefined) {
     return false;
   }
-  return slot.pending.length === 0 || (kind === 'ready' && slot.pending.every((operation) => operation.kind === 'ready'));
+  return (
+    slot.pending.length === 0 || (kind === 'ready' && slot.pending.every((operation) => operation.kind === 'ready'))
+  );
 }
 
 function onReceiver(name: string, act: (world: BroadcastWorld, index: number) => Promise<void>): fc.Arbitrary<Command> {
-  return fc.nat(MAX_RECEIVERS - 1).map((index) => command(`${name}(${index})`, (world) => world.slots[index] !== undefined, (world) => act(world, index)));
+  return fc.nat(MAX_RECEIVERS - 1).map((index) =>
+    command(
+      `${name}(${index})`,
+      (world) => world.slots[index] !== undefined,
+      (world) => act(world, index),
+    ),
+  );
 }
 
-const sendCommand = abortMode.map((abort) => command(`send(${abort})`, () => true, (world) => world.send(abort)));
+const sendCommand = abortMode.map((abort) =>
+  command(
+    `send(${abort})`,
+    () => true,
+    (world) => world.send(abort),
+  ),
+);
 
 /** Weighted so that windows overflow and drain again before the channel is closed. */
 const commands = [
@@ -409,26 +453,47 @@ const commands = [
       arbitrary: fc
         .tuple(fc.nat(MAX_RECEIVERS - 1), fc.constantFrom<ReceiveKind>('ready', 'receive'), abortMode)
         .map(([index, kind, abort]) =>
-          command(`${kind}(${index}, ${abort})`, (world) => canStart(world, index, kind), (world) => world.startReceive(index, kind, abort)),
+          command(
+            `${kind}(${index}, ${abort})`,
+            (world) => canStart(world, index, kind),
+            (world) => world.startReceive(index, kind, abort),
+          ),
         ),
       weight: 8,
     },
     { arbitrary: onReceiver('consume', (world, index) => world.consume(index)), weight: 4 },
     {
-      arbitrary: fc
-        .tuple(fc.integer({ min: 1, max: 3 }), fc.boolean())
-        .map(([maxsize, warn]) =>
-          command(`newReceiver(${maxsize}, ${warn})`, (world) => world.slots.length < MAX_RECEIVERS, (world) => world.addReceiver(maxsize, warn)),
+      arbitrary: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.boolean()).map(([maxsize, warn]) =>
+        command(
+          `newReceiver(${maxsize}, ${warn})`,
+          (world) => world.slots.length < MAX_RECEIVERS,
+          (world) => world.addReceiver(maxsize, warn),
         ),
+      ),
       weight: 2,
     },
     { arbitrary: onReceiver('closeReceiver', (world, index) => world.closeReceiver(index)), weight: 1 },
     { arbitrary: onReceiver('intoPeekable', (world, index) => world.intoPeekable(index)), weight: 1 },
     {
-      arbitrary: fc.nat(20).map((choice) => command(`abort(${choice})`, (world) => world.pendingCount() > 0, (world) => world.abortPending(choice))),
+      arbitrary: fc.nat(20).map((choice) =>
+        command(
+          `abort(${choice})`,
+          (world) => world.pendingCount() > 0,
+          (world) => world.abortPending(choice),
+        ),
+      ),
       weight: 2,
     },
-    { arbitrary: fc.constant(command('closeChannel', () => true, (world) => world.closeChannel())), weight: 1 },
+    {
+      arbitrary: fc.constant(
+        command(
+          'closeChannel',
+          () => true,
+          (world) => world.closeChannel(),
+        ),
+      ),
+      weight: 1,
+    },
   ),
 ];
 
@@ -448,13 +513,17 @@ describe('Broadcast (model)', () => {
     'matches the model: drop-oldest windows, resendLatest, peek(), receiverCount, size, dropped, warnings, close',
     async () => {
       await fc.assert(
-        fc.asyncProperty(fc.boolean(), fc.commands(commands, { maxCommands: 60, size: 'medium' }), async (resendLatest, cmds) => {
-          capture.warnings.length = 0;
-          const world = new BroadcastWorld(resendLatest, capture.warnings);
-          await world.addReceiver(2, true);
-          await fc.asyncModelRun(() => ({ model: world, real: world }), cmds);
-          await world.finish();
-        }),
+        fc.asyncProperty(
+          fc.boolean(),
+          fc.commands(commands, { maxCommands: 60, size: 'medium' }),
+          async (resendLatest, cmds) => {
+            capture.warnings.length = 0;
+            const world = new BroadcastWorld(resendLatest, capture.warnings);
+            await world.addReceiver(2, true);
+            await fc.asyncModelRun(() => ({ model: world, real: world }), cmds);
+            await world.finish();
+          },
+        ),
         propertyParameters(runs),
       );
     },

@@ -7,7 +7,13 @@
 import fc from 'fast-check';
 import { ReceiverStoppedError } from 'rx-channels';
 import { VirtualClock } from 'rx-channels/testing';
-import { SkipMissedAndDrift, SkipMissedAndResync, Timer, TriggerAllMissed, type MissedTickPolicy } from 'rx-channels/util';
+import {
+  SkipMissedAndDrift,
+  SkipMissedAndResync,
+  Timer,
+  TriggerAllMissed,
+  type MissedTickPolicy,
+} from 'rx-channels/util';
 import { reasonOf } from '../helpers/async';
 import { propertyParameters, propertyTimeout } from '../helpers/properties';
 
@@ -51,7 +57,16 @@ type Step = {
 };
 
 const step: fc.Arbitrary<Step> = fc.record({
-  kind: fc.constantFrom<Step['kind']>('receive', 'receive', 'receive', 'receive', 'reset', 'stop', 'resetWhileWaiting', 'stopWhileWaiting'),
+  kind: fc.constantFrom<Step['kind']>(
+    'receive',
+    'receive',
+    'receive',
+    'receive',
+    'reset',
+    'stop',
+    'resetWhileWaiting',
+    'stopWhileWaiting',
+  ),
   delay: fc.nat(70),
 });
 

@@ -36,10 +36,14 @@ const sourceSpec: fc.Arbitrary<SourceSpec> = fc.record({
 const stopPlan: fc.Arbitrary<StopPlan> = fc.record({ limit: fc.nat(12), stopFromOutside: fc.boolean() });
 
 /** Makes the sources and starts their senders, which close their channel when done. */
-function startSources(s: fc.Scheduler, specs: readonly SourceSpec[]): { receivers: Receiver<Message>[]; sending: Promise<void>[] } {
+function startSources(
+  s: fc.Scheduler,
+  specs: readonly SourceSpec[],
+): { receivers: Receiver<Message>[]; sending: Promise<void>[] } {
   const receivers: Receiver<Message>[] = [];
   const sending = specs.map(async (spec, index) => {
-    const channel = spec.kind === 'anycast' ? new Anycast<Message>({ maxsize: spec.maxsize }) : new Broadcast<Message>(`b${index}`);
+    const channel =
+      spec.kind === 'anycast' ? new Anycast<Message>({ maxsize: spec.maxsize }) : new Broadcast<Message>(`b${index}`);
     receivers.push(channel instanceof Anycast ? channel.newReceiver() : channel.newReceiver({ maxsize: 100 }));
     const sender = channel.newSender();
     for (let seq = 0; seq < spec.count; seq++) {
@@ -70,7 +74,12 @@ async function drain(receivers: readonly Receiver<Message>[]): Promise<Message[]
  * sequence 0..count-1, less the items a Select warned it dropped (`warnedDrops`). A warned drop
  * may also have been the source's stop rather than a message, so one warned drop may be spare.
  */
-function expectNothingLost(specs: readonly SourceSpec[], consumed: readonly Message[], drained: readonly Message[], warnedDrops: readonly number[] = []): void {
+function expectNothingLost(
+  specs: readonly SourceSpec[],
+  consumed: readonly Message[],
+  drained: readonly Message[],
+  warnedDrops: readonly number[] = [],
+): void {
   specs.forEach((spec, index) => {
     const seqs = [...consumed, ...drained].filter(([source]) => source === index).map(([, seq]) => seq);
     expect(seqs.every((seq, at) => at === 0 || seq > (seqs[at - 1] as number))).toBe(true);
@@ -105,7 +114,13 @@ type ReadStyle = 'receive' | 'readyThenConsume';
 const readStyles = fc.array(fc.constantFrom<ReadStyle>('receive', 'readyThenConsume'), { minLength: 1, maxLength: 4 });
 
 /** Reads from a Merge in the given styles until the limit, or until it stops. */
-async function readMerge(s: fc.Scheduler, merge: Receiver<Message>, plan: StopPlan, styles: readonly ReadStyle[], consumed: Message[]): Promise<void> {
+async function readMerge(
+  s: fc.Scheduler,
+  merge: Receiver<Message>,
+  plan: StopPlan,
+  styles: readonly ReadStyle[],
+  consumed: Message[],
+): Promise<void> {
   for (let step = 0; consumed.length < plan.limit; step++) {
     await s.schedule(Promise.resolve(), 'consumer turn');
     if (styles[step % styles.length] === 'readyThenConsume') {
@@ -202,10 +217,18 @@ describe('utilities (interleavings)', () => {
       await fc.assert(
         fc.asyncProperty(fc.scheduler(), sources, stopPlan, readStyles, async (s, specs, plan, styles) => {
           const { consumed, drained } = await runScenario(s, specs, async (receivers, into) => {
-            const named = new MergeNamed(Object.fromEntries(receivers.map((receiver, index) => [`s${index}`, receiver])));
+            const named = new MergeNamed(
+              Object.fromEntries(receivers.map((receiver, index) => [`s${index}`, receiver])),
+            );
             scheduleStop(s, plan, () => named.stop());
             const tagged: [string, Message][] = [];
-            await readMerge(s, named.map(([name, message]) => (tagged.push([name, message]), message)), plan, styles, into);
+            await readMerge(
+              s,
+              named.map(([name, message]) => (tagged.push([name, message]), message)),
+              plan,
+              styles,
+              into,
+            );
             await named.stop();
             for (const [name, [source]] of tagged) {
               expect(name).toBe(`s${source}`);
@@ -259,7 +282,9 @@ describe('utilities (interleavings)', () => {
           capture.warnings.length = 0;
           const { consumed, drained } = await runScenario(s, specs, async (receivers, into) => {
             const names = receivers.map((_, index) => `s${index}`);
-            const selector = new Select(Object.fromEntries(receivers.map((receiver, index) => [names[index] as string, receiver])));
+            const selector = new Select(
+              Object.fromEntries(receivers.map((receiver, index) => [names[index] as string, receiver])),
+            );
             scheduleStop(s, plan, () => selector.stop());
             for (let round = 0; into.length < plan.limit && (await selector.ready()); round++) {
               const mask = masks[round % masks.length] as number;

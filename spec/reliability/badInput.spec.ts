@@ -57,8 +57,8 @@ describe('bad input', () => {
     });
 
     it.each([undefined, 5, null, {}, ['name']])('new Broadcast(%p) is a TypeError naming `name`', (name) => {
-      expect(() => new Broadcast(name as unknown as string)).toThrow(TypeError);
-      expect(() => new Broadcast(name as unknown as string)).toThrow(/`name`/);
+      expect(() => new Broadcast(name as string)).toThrow(TypeError);
+      expect(() => new Broadcast(name as string)).toThrow(/`name`/);
     });
 
     it.each(NOT_OPTIONS)("new Broadcast('b', %p) is a TypeError naming `options`", (options) => {
@@ -89,41 +89,55 @@ describe('bad input', () => {
       expect(channel.receiverCount).toBe(0);
     });
 
-    it.each([[5, 's'], ['c', null], [undefined, 's']])('new Bidirectional(%p, %p) is a TypeError', (clientId, serviceId) => {
+    it.each([
+      [5, 's'],
+      ['c', null],
+      [undefined, 's'],
+    ])('new Bidirectional(%p, %p) is a TypeError', (clientId, serviceId) => {
       expect(() => new Bidirectional(clientId as string, serviceId as string)).toThrow(TypeError);
     });
 
-    it.each([5, null, {}, { warn: 'no' }])('setLogger(%p) is a TypeError naming `logger`, and keeps the logger', (logger) => {
-      const warnings: string[] = [];
-      setLogger({ warn: (message) => warnings.push(message) });
-      try {
-        expect(() => setLogger(logger as unknown as undefined)).toThrow(TypeError);
-        expect(() => setLogger(logger as unknown as undefined)).toThrow(/`logger`/);
-        const channel = new Broadcast<number>('b');
-        channel.newReceiver({ maxsize: 1 });
-        void channel.newSender().send(1);
-        void channel.newSender().send(2);
-        expect(warnings).toHaveLength(1);
-      } finally {
-        setLogger(undefined);
-      }
-    });
+    it.each([5, null, {}, { warn: 'no' }])(
+      'setLogger(%p) is a TypeError naming `logger`, and keeps the logger',
+      (logger) => {
+        const warnings: string[] = [];
+        setLogger({ warn: (message) => warnings.push(message) });
+        try {
+          expect(() => setLogger(logger as unknown as undefined)).toThrow(TypeError);
+          expect(() => setLogger(logger as unknown as undefined)).toThrow(/`logger`/);
+          const channel = new Broadcast<number>('b');
+          channel.newReceiver({ maxsize: 1 });
+          void channel.newSender().send(1);
+          void channel.newSender().send(2);
+          expect(warnings).toHaveLength(1);
+        } finally {
+          setLogger(undefined);
+        }
+      },
+    );
   });
 
   describe('signals', () => {
-    it.each(NOT_A_SIGNAL)('ready/receive/send with { signal: %p } fail with a TypeError naming `signal`', async (signal) => {
-      const channel = new Anycast<number>();
-      const receiver = channel.newReceiver();
-      const options = { signal: signal as unknown as AbortSignal };
-      for (const call of [() => receiver.ready(options), () => receiver.receive(options), () => channel.newSender().send(1, options)]) {
-        const failure = await failureOf(call);
-        expect(failure).toBeInstanceOf(TypeError);
-        expect(String(failure)).toMatch(/`signal`/);
-      }
-      // The bad send placed nothing, the bad receives took nothing.
-      await channel.newSender().send(2);
-      expect(await receiver.receive()).toBe(2);
-    });
+    it.each(NOT_A_SIGNAL)(
+      'ready/receive/send with { signal: %p } fail with a TypeError naming `signal`',
+      async (signal) => {
+        const channel = new Anycast<number>();
+        const receiver = channel.newReceiver();
+        const options = { signal: signal as unknown as AbortSignal };
+        for (const call of [
+          () => receiver.ready(options),
+          () => receiver.receive(options),
+          () => channel.newSender().send(1, options),
+        ]) {
+          const failure = await failureOf(call);
+          expect(failure).toBeInstanceOf(TypeError);
+          expect(String(failure)).toMatch(/`signal`/);
+        }
+        // The bad send placed nothing, the bad receives took nothing.
+        await channel.newSender().send(2);
+        expect(await receiver.receive()).toBe(2);
+      },
+    );
 
     it('a signal that is already aborted rejects ready() with its reason even with a message ready, which stays', async () => {
       const channel = new Anycast<number>();
@@ -145,7 +159,11 @@ describe('bad input', () => {
       const blocked = sender.send(2);
       await channel.close();
       await channel.close();
-      for (const failure of [await reasonOf(blocked), await reasonOf(sender.send(3)), await reasonOf(channel.newSender().send(4))]) {
+      for (const failure of [
+        await reasonOf(blocked),
+        await reasonOf(sender.send(3)),
+        await reasonOf(channel.newSender().send(4)),
+      ]) {
         expect(failure).toBeInstanceOf(SenderError);
         expect((failure as SenderError).cause).toBeInstanceOf(ChannelClosedError);
       }
@@ -202,23 +220,29 @@ describe('bad input', () => {
       ['filter()', () => filtered(anycastPair())],
     ];
 
-    it.each(kinds)('%s: consume() before ready() is a ReceiverError (not stopped), also with a message waiting', async (_kind, make) => {
-      const [receiver, send] = make();
-      expectNotReady(thrownBy(() => receiver.consume()));
-      await send(1);
-      expectNotReady(thrownBy(() => receiver.consume()));
-      expect(await receiver.receive()).toBe(1);
-    });
+    it.each(kinds)(
+      '%s: consume() before ready() is a ReceiverError (not stopped), also with a message waiting',
+      async (_kind, make) => {
+        const [receiver, send] = make();
+        expectNotReady(thrownBy(() => receiver.consume()));
+        await send(1);
+        expectNotReady(thrownBy(() => receiver.consume()));
+        expect(await receiver.receive()).toBe(1);
+      },
+    );
 
-    it.each(kinds)('%s: a second consume() after one ready() is a ReceiverError and loses nothing', async (_kind, make) => {
-      const [receiver, send] = make();
-      await send(1);
-      await send(2);
-      expect(await receiver.ready()).toBe(true);
-      expect(receiver.consume()).toBe(1);
-      expectNotReady(thrownBy(() => receiver.consume()));
-      expect(await receiver.receive()).toBe(2);
-    });
+    it.each(kinds)(
+      '%s: a second consume() after one ready() is a ReceiverError and loses nothing',
+      async (_kind, make) => {
+        const [receiver, send] = make();
+        await send(1);
+        await send(2);
+        expect(await receiver.ready()).toBe(true);
+        expect(receiver.consume()).toBe(1);
+        expectNotReady(thrownBy(() => receiver.consume()));
+        expect(await receiver.receive()).toBe(2);
+      },
+    );
   });
 
   describe('reentrant calls', () => {
@@ -357,7 +381,7 @@ describe('bad input', () => {
       expect({ seen, completed }).toEqual({ seen: [1, 2], completed: true });
     });
 
-    it('a subscriber that aborts another receiver\'s pending receive() from next() rejects it, and it took nothing', async () => {
+    it("a subscriber that aborts another receiver's pending receive() from next() rejects it, and it took nothing", async () => {
       const channel = new Broadcast<number>('b');
       const waiting = channel.newReceiver();
       const controller = new AbortController();
@@ -402,17 +426,20 @@ describe('bad input', () => {
   });
 
   describe('unusual messages', () => {
-    it.each([undefined, null, 0, '', NaN, false])('%p passes through Anycast and Broadcast as it is', async (message) => {
-      const anycast = new Anycast<unknown>();
-      const receiver = anycast.newReceiver();
-      await anycast.newSender().send(message);
-      expect(await receiver.receive()).toBe(message);
-      const broadcast = new Broadcast<unknown>('b');
-      const listener = broadcast.newReceiver();
-      await broadcast.newSender().send(message);
-      expect(await listener.ready()).toBe(true);
-      expect(listener.consume()).toBe(message);
-    });
+    it.each([undefined, null, 0, '', NaN, false])(
+      '%p passes through Anycast and Broadcast as it is',
+      async (message) => {
+        const anycast = new Anycast<unknown>();
+        const receiver = anycast.newReceiver();
+        await anycast.newSender().send(message);
+        expect(await receiver.receive()).toBe(message);
+        const broadcast = new Broadcast<unknown>('b');
+        const listener = broadcast.newReceiver();
+        await broadcast.newSender().send(message);
+        expect(await listener.ready()).toBe(true);
+        expect(listener.consume()).toBe(message);
+      },
+    );
 
     it('a thenable message is delivered as it is by ready() + consume()', async () => {
       const channel = new Anycast<PromiseLike<number>>();
@@ -451,10 +478,16 @@ function broadcastPair(): [Receiver<number>, (message: number) => Promise<void>]
   return [channel.newReceiver(), (message) => sender.send(message)];
 }
 
-function mapped([receiver, send]: [Receiver<number>, (message: number) => Promise<void>]): [Receiver<number>, (message: number) => Promise<void>] {
+function mapped([receiver, send]: [Receiver<number>, (message: number) => Promise<void>]): [
+  Receiver<number>,
+  (message: number) => Promise<void>,
+] {
   return [receiver.map((message) => message), send];
 }
 
-function filtered([receiver, send]: [Receiver<number>, (message: number) => Promise<void>]): [Receiver<number>, (message: number) => Promise<void>] {
+function filtered([receiver, send]: [Receiver<number>, (message: number) => Promise<void>]): [
+  Receiver<number>,
+  (message: number) => Promise<void>,
+] {
   return [receiver.filter(() => true), send];
 }

@@ -42,7 +42,13 @@ async function tally(receiver: Receiver<number>, senders: number): Promise<Tally
   return result;
 }
 
-async function sendAll(sender: Sender<number>, index: number, senders: number, count: number, yieldEvery: number): Promise<void> {
+async function sendAll(
+  sender: Sender<number>,
+  index: number,
+  senders: number,
+  count: number,
+  yieldEvery: number,
+): Promise<void> {
   for (let seq = 0; seq < count; seq++) {
     await sender.send(seq * senders + index);
     if (seq % yieldEvery === yieldEvery - 1) {
