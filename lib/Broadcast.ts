@@ -1,4 +1,4 @@
-import { Subject, type Observable, type Observer, type Subscription } from 'rxjs';
+import { config, Subject, Subscription, type Observable, type Observer } from 'rxjs';
 import {
   ChannelClosedError,
   ReceiverError,
@@ -139,10 +139,22 @@ export class Broadcast<T> {
   }
 }
 
+/** A message sent from inside a delivery, and the receivers attached when it was sent. */
+interface PendingDelivery<T> {
+  readonly message: T;
+  readonly links: readonly ReceiverLink<T>[];
+}
+
 /** The state of one Broadcast channel, shared by its facade, senders, receivers and peekables. */
 class BroadcastCore<T> {
-  /** Every attached receiver subscribes to it; `asObservable()` exposes it. */
+  /** What `asObservable()` exposes: the channel's hot face. Receivers are not subscribed to it. */
   readonly hub = new Subject<T>();
+  /**
+   * The attached receivers, in attach order. Delivery walks this array itself instead of going
+   * through the Subject's subscriber chain (half the cost of a fan-out); it is replaced, never
+   * changed in place, so a delivery keeps walking the array it started with.
+   */
+  private links: readonly ReceiverLink<T>[] = [];
   /** Detaches receivers that were garbage-collected without `close()`. */
   readonly collected = new FinalizationRegistry<Subscription>((subscription) => this.detach(subscription));
   latest: T | undefined;
@@ -154,9 +166,10 @@ class BroadcastCore<T> {
   receiversMade = 0;
   /**
    * Messages sent from inside a delivery, waiting for it to finish: delivering them at once
-   * would let receivers earlier in the list see them before the message being delivered.
+   * would let receivers earlier in the list see them before the message being delivered. Each
+   * keeps the receivers attached when it was sent, so a receiver made later does not get it.
    */
-  private readonly reentrantSends = new Deque<T>();
+  private readonly reentrantSends = new Deque<PendingDelivery<T>>();
   private delivering = false;
 
   constructor(
@@ -181,27 +194,32 @@ class BroadcastCore<T> {
     this.latest = message;
     this.hasLatest = true;
     if (this.delivering) {
-      this.reentrantSends.push(message);
+      this.reentrantSends.push({ message, links: this.links });
       return;
     }
     this.delivering = true;
     try {
-      this.hub.next(message);
+      this.deliverOne(message, this.links);
       while (this.reentrantSends.length > 0) {
-        this.hub.next(this.reentrantSends.shift());
+        const pending = this.reentrantSends.shift();
+        this.deliverOne(pending.message, pending.links);
       }
     } finally {
       this.delivering = false;
     }
     if (this.closed) {
-      // close() was called from inside this delivery and left completing the hub to it.
-      this.hub.complete();
+      // close() was called from inside this delivery and left completing to it.
+      this.completeAll();
     }
   }
 
-  attach(observer: Observer<T>): Subscription {
+  /** Attaches a receiver's link; unsubscribing the result detaches it. */
+  attach(link: ReceiverLink<T>): Subscription {
     this.receiverCount++;
-    return this.hub.subscribe(observer);
+    this.links = [...this.links, link];
+    link.attached = true;
+    link.subscription = new Subscription(() => this.removeLink(link));
+    return link.subscription;
   }
 
   /** Unsubscribes a receiver that is still attached; returns whether it was. */
@@ -225,13 +243,63 @@ class BroadcastCore<T> {
     // Inside a delivery, completing now would cut it short: receivers later in the list would
     // miss the message being delivered and those sent from inside it. deliver() completes.
     if (!this.delivering) {
-      this.hub.complete();
+      this.completeAll();
     }
+  }
+
+  /** Every receiver of `links` still attached, then every `asObservable()` subscriber. */
+  private deliverOne(message: T, links: readonly ReceiverLink<T>[]): void {
+    for (let index = 0; index < links.length; index++) {
+      const link = links[index] as ReceiverLink<T>;
+      // A receiver detached during this delivery (by an earlier one's subscriber) gets nothing.
+      if (link.attached) {
+        try {
+          link.next(message);
+        } catch (error) {
+          reportUnhandledError(error);
+        }
+      }
+    }
+    if (this.hub.observed) {
+      this.hub.next(message);
+    }
+  }
+
+  private removeLink(link: ReceiverLink<T>): void {
+    link.attached = false;
+    this.links = this.links.filter((attached) => attached !== link);
+  }
+
+  /** Tells every attached receiver, then the hub's subscribers, that the channel closed. */
+  private completeAll(): void {
+    const links = this.links;
+    this.links = [];
+    for (const link of links) {
+      link.subscription?.unsubscribe();
+      link.complete();
+    }
+    this.hub.complete();
   }
 
   senderClosedError(sender: Sender<T>): SenderError<T> {
     return new SenderError('The channel was closed', sender, { cause: new ChannelClosedError(this.channel) });
   }
+}
+
+/**
+ * An error thrown while delivering to one receiver does not stop the delivery to the others; it
+ * is reported as RxJS reports an error thrown in a subscriber: to `config.onUnhandledError`, or
+ * thrown from a timer.
+ */
+function reportUnhandledError(error: unknown): void {
+  const { onUnhandledError } = config;
+  if (onUnhandledError) {
+    onUnhandledError(error);
+    return;
+  }
+  setTimeout(() => {
+    throw error;
+  });
 }
 
 class BroadcastSender<T> extends Sender<T> implements ChannelSender<T> {
@@ -269,6 +337,10 @@ class BroadcastSender<T> extends Sender<T> implements ChannelSender<T> {
 class ReceiverLink<T> implements Observer<T> {
   readonly weak: WeakRef<BroadcastReceiver<T>>;
   strong: BroadcastReceiver<T> | undefined;
+  /** Whether the channel delivers to this link; set by attach, cleared by detach and close. */
+  attached = false;
+  /** What detaches the link, once attached. */
+  subscription: Subscription | undefined;
 
   constructor(receiver: BroadcastReceiver<T>) {
     this.weak = new WeakRef(receiver);
