@@ -149,6 +149,16 @@ describe('Receiver', () => {
       await expect(loop).resolves.toEqual([]);
     });
 
+    it('ends when consume() throws a ReceiverStoppedError', async () => {
+      const { sender, receiver } = anycastPair<number>();
+      const stopping = receiver.map((): number => {
+        throw new ReceiverStoppedError(receiver);
+      });
+      const loop = drain(stopping);
+      await sender.send(1);
+      await expect(loop).resolves.toEqual([]);
+    });
+
     it('leaving the loop early does not close the receiver', async () => {
       const { sender, receiver } = anycastPair<number>();
       await sender.send(1);
