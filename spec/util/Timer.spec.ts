@@ -270,8 +270,14 @@ describe('Timer', () => {
     it('moves a pending ready() to the new tick time', async () => {
       const scheduler = new VirtualTimeScheduler();
       const timer = Timer.periodic(1000, { scheduler });
-      scheduler.schedule(() => timer.reset(), 500);
+      const alarmTimes: number[] = [];
+      scheduler.schedule(() => {
+        timer.reset();
+        alarmTimes.push(...scheduler.actions.map((action) => action.delay));
+      }, 500);
       expect(await inVirtualTime(scheduler, timer.ready())).toBe(true);
+      // The alarm for 1000 was replaced, not kept next to the new one.
+      expect(alarmTimes).toEqual([1500]);
       expect(timer.consume()).toEqual(new Date(1500));
       expect(scheduler.actions).toHaveLength(0);
     });
