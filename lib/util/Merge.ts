@@ -6,7 +6,14 @@ import { checkReceivers, SourceSet } from '../internal/SourceSet';
 import type { Waker } from '../internal/WakerSet';
 import { Receiver, type AbortOptions } from '../Receiver';
 
-/** The message type of a receiver type: `MessageOf<Receiver<number>>` is `number`. */
+/**
+ * The message type of a receiver type.
+ *
+ * @example
+ * ```ts
+ * type Tick = MessageOf<Timer>; // Date
+ * ```
+ */
 export type MessageOf<R> = R extends Receiver<infer T> ? T : never;
 
 const STOP_DONE: Promise<void> = Promise.resolve();
@@ -26,6 +33,8 @@ const STOP_DONE: Promise<void> = Promise.resolve();
  * - **Buffer:** none. At most one message per source is in flight (announced by `ready()`, not
  *   yet consumed), and it stays in its source until `consume()` (an Anycast receiver reserves
  *   it for itself).
+ * - **When full:** nothing of its own fills up; a source that is not read keeps its messages
+ *   under its own policy (an Anycast sender waits, a Broadcast receiver drops its oldest).
  * - **Errors:** an error a source's `consume()` throws is thrown from the Merge's `consume()`;
  *   the source stays in the Merge.
  * - **Closing:** the Merge stops (`ready()` resolves `false`) once every source has stopped, or

@@ -2,13 +2,25 @@ import { checkReceivers } from '../internal/SourceSet';
 import type { Receiver } from '../Receiver';
 import { Merge, type MessageOf } from './Merge';
 
-/** The receivers of a {@link MergeNamed}, by name. */
+/**
+ * The receivers of a {@link MergeNamed}, by name.
+ *
+ * @example
+ * ```ts
+ * const receivers = { prices: prices.newReceiver(), orders: orders.newReceiver() } satisfies NamedReceivers;
+ * ```
+ */
 export type NamedReceivers = { readonly [name: string]: Receiver<unknown> };
 
 /**
  * The message type of a {@link MergeNamed} over `R`: one `[name, message]` tuple per name, so
  * that testing the name narrows the message. For `{ a: Receiver<number>; b: Receiver<string> }`
  * it is `['a', number] | ['b', string]`.
+ *
+ * @example
+ * ```ts
+ * type Event = NamedMessage<{ a: Receiver<number>; b: Receiver<string> }>; // ['a', number] | ['b', string]
+ * ```
  */
 export type NamedMessage<R extends NamedReceivers> = {
   [K in keyof R & string]: [name: K, message: MessageOf<R[K]>];
@@ -23,6 +35,7 @@ export type NamedMessage<R extends NamedReceivers> = {
  * - **Ordering:** each receiver's order kept; round-robin between ready receivers (no starvation).
  * - **Buffer:** none; at most one message per receiver in flight, left in its receiver until
  *   `consume()` (back-pressure reaches the receivers).
+ * - **When full:** nothing of its own fills up; each receiver keeps its own policy.
  * - **Errors:** a receiver's error is thrown from `consume()`, as it was thrown (not tagged).
  * - **Closing:** stops once every receiver has stopped, or at `stop()`, which releases every
  *   pending wait and does not close the receivers.

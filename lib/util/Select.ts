@@ -7,7 +7,14 @@ import type { AbortOptions, Receiver } from '../Receiver';
 import type { MessageOf } from './Merge';
 import { Selected } from './Selected';
 
-/** The receivers of a {@link Select}, by name. */
+/**
+ * The receivers of a {@link Select}, by name.
+ *
+ * @example
+ * ```ts
+ * const receivers = { numbers: numbers.newReceiver(), words: words.newReceiver() } satisfies SelectReceivers;
+ * ```
+ */
 export type SelectReceivers = { readonly [name: string]: Receiver<unknown> };
 
 /**
@@ -15,10 +22,22 @@ export type SelectReceivers = { readonly [name: string]: Receiver<unknown> };
  * name (and `then`, which would make a Select look like a promise to `await`): a type error and,
  * at run time, a `TypeError`. The members every object inherits (`toString`, `constructor`,
  * `hasOwnProperty`, ...) are refused too, at run time only, since every object type has them.
+ *
+ * @example
+ * ```ts
+ * new Select({ ready: receiver }); // type error, and a TypeError at run time
+ * ```
  */
 export type SelectReservedName = 'ready' | 'get' | 'stop' | 'then';
 
-/** The methods of a {@link Select} over `R`. */
+/**
+ * The methods of a {@link Select} over `R`.
+ *
+ * @example
+ * ```ts
+ * const methods: SelectMethods<{ a: Receiver<number> }> = new Select({ a: receiver });
+ * ```
+ */
 export interface SelectMethods<R extends SelectReceivers> {
   /**
    * Waits until a receiver has a message, an error or its stop to read; `false` once every
@@ -42,18 +61,40 @@ export interface SelectMethods<R extends SelectReceivers> {
   toString(): string;
 }
 
-/** One property per receiver name: reading it is `get(name)`. */
+/**
+ * One property per receiver name: reading it is `get(name)`.
+ *
+ * @example
+ * ```ts
+ * type Props = SelectedByName<{ a: Receiver<number> }>; // { readonly a: Selected<number> | undefined }
+ * ```
+ */
 export type SelectedByName<R extends SelectReceivers> = {
   readonly [K in keyof R]: Selected<MessageOf<R[K]>> | undefined;
 };
 
-/** A {@link Select} over the receivers `R`: its methods and one typed property per name. */
+/**
+ * A {@link Select} over the receivers `R`: its methods and one typed property per name.
+ *
+ * @example
+ * ```ts
+ * const select: Select<{ a: Receiver<number> }> = new Select({ a: receiver });
+ * ```
+ */
 export type Select<R extends SelectReceivers = SelectReceivers> = SelectMethods<R> & SelectedByName<R>;
 
 /** Receiver objects whose names are free: a reserved name is a type error. */
 type WithoutReservedNames = { readonly [K in SelectReservedName]?: never };
 
-/** The constructor of {@link Select}. */
+/**
+ * The constructor of {@link Select}: generic over the receivers, so that each name gets a typed
+ * property.
+ *
+ * @example
+ * ```ts
+ * const make: SelectConstructor = Select;
+ * ```
+ */
 export interface SelectConstructor {
   /**
    * @param receivers - the receivers by name, at least one.
@@ -240,6 +281,7 @@ function checkNames(select: object, receivers: unknown): string[] {
  * - **Ready:** `ready()` resolves `true` while any receiver is active (or its stop is unread),
  *   `false` after that, or after `stop()`.
  * - **Buffer:** none: a message stays in its receiver until it is read.
+ * - **When full:** nothing of its own fills up; an unread receiver keeps its own policy.
  * - **When unread:** when `ready()` is called again and nothing at all was read since the last
  *   round, the unread items of that round are dropped (consumed and discarded) and one warning
  *   names their receivers, as in the seed.

@@ -12,6 +12,13 @@ declare const selectedFromBrand: unique symbol;
  * message type. The brand (a property that exists only in the type) is what lets an
  * `if (selectedFrom(s, a)) … else if (selectedFrom(s, b))` chain narrow over two receivers of
  * the same message type: without it the `else` branch would narrow to `never`.
+ *
+ * @example
+ * ```ts
+ * if (selectedFrom(selected, numbers)) {
+ *   const matched: Selected<number> & SelectedFrom<Receiver<number>> = selected;
+ * }
+ * ```
  */
 export interface SelectedFrom<R> {
   readonly [selectedFromBrand]: R;
@@ -82,6 +89,7 @@ export function selectedFrom<S extends Selected<unknown>, R extends Receiver<unk
  * - **Ordering:** each receiver's messages in its order; when several receivers are ready at
  *   once, each is yielded once before any is yielded twice (round-robin, no starvation).
  * - **Buffer:** none: a message is taken from its receiver only when its item is yielded.
+ * - **When full:** nothing of its own fills up; a receiver not yet read keeps its own policy.
  * - **Errors:** an error a receiver's `consume()` throws is yielded as the item's `exception`
  *   (`message` rethrows it), and the receiver stays in the loop. An item no `selectedFrom`
  *   call matched throws {@link UnhandledSelectedError} at the next step.

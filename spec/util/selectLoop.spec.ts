@@ -1,6 +1,7 @@
 import type { Receiver } from 'rx-channels';
 import {
   Anycast,
+  Merge,
   ChannelClosedError,
   ChannelsError,
   ReceiverStoppedError,
@@ -281,6 +282,26 @@ describe('select()', () => {
       await flushMicrotasks();
       expect(next.current()).toEqual({ state: 'fulfilled', value: { done: true, value: undefined } });
       expect(probe.parked).toBe(0);
+    });
+  });
+
+  describe('composition', () => {
+    it('selects over a Merge like over any receiver', async () => {
+      const a = anycast<number>('a');
+      const b = anycast<number>('b');
+      const c = anycast<string>('c');
+      const numbers = new Merge(a.receiver, b.receiver);
+      await a.sender.send(1);
+      await b.sender.send(2);
+      await c.sender.send('x');
+      await a.channel.close();
+      await b.channel.close();
+      await c.channel.close();
+      const names = new Map<Receiver<unknown>, string>([
+        [numbers, 'numbers'],
+        [c.receiver, 'c'],
+      ]);
+      expect(await collect(names)).toEqual(['numbers:1', 'c:x', 'numbers:2', 'c:stopped', 'numbers:stopped']);
     });
   });
 
