@@ -23,8 +23,8 @@ const DONE: Promise<IteratorResult<never>> = Promise.resolve({ value: undefined,
  * The receiving end of a channel, and an RxJS `Observable` of its messages at the same time.
  *
  * Wait with `ready()` and take with `consume()`, or do both with `receive()`; iterate with
- * `for await`; transform with `map()` / `filter()`; or subscribe, pipe, and `await
- * firstValueFrom(receiver)` as with any Observable.
+ * `for await`; transform with `map()` / `filter()`; or subscribe, pipe, and
+ * `await firstValueFrom(receiver)` as with any Observable.
  *
  * ## Guarantees
  * - **Ready:** `ready()` resolves `true` when a message (or an error) is ready, `false` once the
@@ -180,6 +180,14 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
    * release; receivers that do override this.
    */
   close(): void {}
+
+  /**
+   * The receiver's kind (and name, where it has one), as error messages show it. Built-in
+   * receivers give `Kind:name`; a subclass written outside the library gets its class name.
+   */
+  override toString(): string {
+    return this.constructor.name;
+  }
 
   private async receiveAfterReady(signal: AbortSignal | undefined): Promise<T> {
     await this.ready(signal === undefined ? undefined : { signal });

@@ -55,4 +55,12 @@ export abstract class Sender<T> {
   asObserver(options: SenderObserverOptions = {}): Observer<T> {
     return new SenderObserver(this, options);
   }
+
+  /**
+   * The sender's kind and channel name, as error messages and warnings show it. Built-in senders
+   * give `Kind:name`; a subclass written outside the library gets its class name.
+   */
+  toString(): string {
+    return this.constructor.name;
+  }
 }

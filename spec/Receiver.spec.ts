@@ -5,8 +5,8 @@ import {
   ChannelClosedError,
   ReceiverError,
   ReceiverInvalidatedError,
+  Receiver,
   ReceiverStoppedError,
-  type Receiver,
 } from 'rx-channels';
 import {
   firstValueFrom,
@@ -519,6 +519,24 @@ describe('Receiver', () => {
         throw new Error('bad');
       });
       await expect(firstValueFrom(failing)).rejects.toThrow('bad');
+    });
+
+    it('its toString() is its class name unless it says otherwise, so error messages stay readable', () => {
+      class Silent extends Receiver<number> {
+        ready(): Promise<boolean> {
+          return Promise.resolve(false);
+        }
+
+        consume(): number {
+          throw new ReceiverStoppedError(this);
+        }
+      }
+      const receiver = new Silent();
+      expect(String(receiver)).toBe('Silent');
+      expect((thrownBy(() => receiver.consume()) as Error).message).toBe('Receiver Silent was stopped');
+      expect((thrownBy(() => receiver.intoPeekable()) as Error).message).toBe(
+        'Silent cannot be turned into a peekable',
+      );
     });
 
     it('its close() does nothing by default', () => {

@@ -26,6 +26,10 @@ describe('Sender', () => {
     expect(sender.sent).toEqual([1, 2, 3]);
   });
 
+  it("a subclass's toString() is its class name unless it says otherwise", () => {
+    expect(String(new ArraySender<number>())).toBe('ArraySender');
+  });
+
   it('send() throws a TypeError for a signal that is not an AbortSignal, on every built-in sender', () => {
     const bad = { signal: {} as AbortSignal };
     expect(() => new Anycast<number>().newSender().send(1, bad)).toThrow(TypeError);
