@@ -5,6 +5,8 @@ export interface BenchConfig {
   readonly samples: number;
   /** Multiplies every workload's message count (1 in a full run). */
   readonly scale: number;
+  /** `BENCH_CLOCK`: `cpu` (default) measures the process's CPU time, `wall` the wall clock. */
+  readonly clock: 'cpu' | 'wall';
 }
 
 export function readConfig(environment: NodeJS.ProcessEnv): BenchConfig {
@@ -13,7 +15,11 @@ export function readConfig(environment: NodeJS.ProcessEnv): BenchConfig {
   if (!Number.isInteger(samples) || samples < 1) {
     throw new RangeError('Expected `BENCH_SAMPLES` to be an integer from 1 and up');
   }
-  return { quick, samples, scale: quick ? 0.1 : 1 };
+  const clock = environment['BENCH_CLOCK'] ?? 'cpu';
+  if (clock !== 'cpu' && clock !== 'wall') {
+    throw new RangeError('Expected `BENCH_CLOCK` to be `cpu` or `wall`');
+  }
+  return { quick, samples, scale: quick ? 0.1 : 1, clock };
 }
 
 /** `count` scaled, rounded to a multiple of `multiple` so that work splits evenly. */

@@ -45,6 +45,8 @@ export interface TableResult {
 export interface RunSettings {
   /** Measured runs per row, after one warm-up run. */
   readonly samples: number;
+  /** What a sample's duration is measured on: the process's CPU time, or the wall clock. */
+  readonly clock: 'cpu' | 'wall';
 }
 
 declare const gc: (() => void) | undefined;
@@ -55,42 +57,71 @@ export function collectGarbage(): void {
   }
 }
 
+/**
+ * Milliseconds of CPU time used by this process (all its threads, GC helpers included). On a
+ * machine shared with other work it does not count the time this process waited for a core,
+ * which the wall clock does; on an idle machine the two agree for this single-threaded work.
+ */
+function cpuMilliseconds(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
 function median(sorted: readonly number[]): number {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-async function measureRow(workload: Workload, row: Row, settings: RunSettings): Promise<RowResult> {
+/** One tinybench task per row; each `bench.run()` takes exactly one sample, after a GC. */
+function benchFor(row: Row, settings: RunSettings): Bench {
   const bench = new Bench({
-    iterations: settings.samples,
+    iterations: 1,
     time: 0,
-    warmup: true,
-    warmupIterations: 1,
-    warmupTime: 0,
+    warmup: false,
     retainSamples: true,
     throws: true,
+    ...(settings.clock === 'cpu' ? { timestampProvider: { name: 'cpuUsage', fn: cpuMilliseconds, fromMs: (ms: number) => ms, toMs: Number } } : {}),
   });
   bench.add(row.name, row.run, { beforeEach: collectGarbage });
+  return bench;
+}
+
+async function sampleOnce(bench: Bench, label: string): Promise<number> {
+  bench.reset();
   await bench.run();
   const result = bench.tasks[0]?.result;
-  if (result === undefined || !('latency' in result) || result.latency.samples === undefined) {
-    throw new Error(`${workload.id} / ${row.name}: no samples`);
+  const milliseconds = result !== undefined && 'latency' in result ? result.latency.samples?.[0] : undefined;
+  if (milliseconds === undefined) {
+    throw new Error(`${label}: no sample`);
   }
+  return milliseconds;
+}
+
+function rowResult(workload: Workload, row: Row, durations: readonly number[]): RowResult {
   const operations = row.operations ?? workload.operations;
-  const rates = result.latency.samples.map((milliseconds) => (operations * 1000) / milliseconds).sort((a, b) => a - b);
+  const rates = durations.map((milliseconds) => (operations * 1000) / milliseconds).sort((a, b) => a - b);
   const notes = [row.operations === undefined ? '' : `${operations.toLocaleString('en')} ops per run`, row.note?.() ?? ''];
   return { name: row.name, baseline: row.baseline === true, rates, median: median(rates), note: notes.filter(Boolean).join('; ') };
 }
 
-/** Runs every row of `workload`, one after the other, and reports progress on stderr. */
+/**
+ * Runs every row of `workload`: one warm-up run each, then `samples` rounds in which every row
+ * runs once, so that a change in the machine's load hits all rows alike, not one row's samples.
+ */
 export async function measureWorkload(workload: Workload, settings: RunSettings): Promise<TableResult> {
-  const rows: RowResult[] = [];
+  const benches = workload.rows.map((row) => benchFor(row, settings));
   for (const row of workload.rows) {
-    process.stderr.write(`  ${workload.id} ${row.name}...`);
-    const started = performance.now();
-    rows.push(await measureRow(workload, row, settings));
-    process.stderr.write(` ${((performance.now() - started) / 1000).toFixed(1)}s\n`);
+    collectGarbage();
+    await row.run();
   }
+  const durations: number[][] = workload.rows.map(() => []);
+  for (let round = 0; round < settings.samples; round++) {
+    process.stderr.write(`  ${workload.id} round ${round + 1}/${settings.samples}\n`);
+    for (const [index, bench] of benches.entries()) {
+      durations[index]?.push(await sampleOnce(bench, `${workload.id} / ${workload.rows[index]?.name}`));
+    }
+  }
+  const rows = workload.rows.map((row, index) => rowResult(workload, row, durations[index] ?? []));
   const baseline = rows.find((row) => row.baseline);
   if (baseline === undefined) {
     throw new Error(`${workload.id}: no baseline row`);
