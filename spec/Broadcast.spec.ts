@@ -114,6 +114,39 @@ describe('Broadcast', () => {
     });
   });
 
+  describe('receivers made during a delivery', () => {
+    it('a receiver made inside a subscriber does not get a message sent from there before it was made', async () => {
+      const channel = new Broadcast<number>('x');
+      const sender = channel.newSender();
+      const late: BroadcastReceiver<number>[] = [];
+      channel.newReceiver().subscribe((n) => {
+        if (n === 1) {
+          void sender.send(2);
+          late.push(channel.newReceiver());
+        }
+      });
+      await sender.send(1);
+      await sender.send(3);
+      await channel.close();
+      expect(await drain(late[0] as BroadcastReceiver<number>)).toEqual([3]);
+    });
+
+    it('with resendLatest, such a receiver gets that latest message once', async () => {
+      const channel = new Broadcast<number>('x', { resendLatest: true });
+      const sender = channel.newSender();
+      const late: BroadcastReceiver<number>[] = [];
+      channel.newReceiver().subscribe((n) => {
+        if (n === 1) {
+          void sender.send(2);
+          late.push(channel.newReceiver());
+        }
+      });
+      await sender.send(1);
+      await channel.close();
+      expect(await drain(late[0] as BroadcastReceiver<number>)).toEqual([2]);
+    });
+  });
+
   describe('receiver buffers', () => {
     it('size counts the buffered messages', async () => {
       const channel = new Broadcast<number>('x');
