@@ -108,6 +108,18 @@ describe('Select', () => {
       expect(select.b?.wasStopped).toBe(true);
       expect(await select.ready()).toBe(false);
     });
+    it('keeps waiting when a wake brings nothing to read (a filtered-out message)', async () => {
+      const a = anycast<number>('a');
+      const select = new Select({ big: a.receiver.filter((value) => value > 1) });
+      const ready = track(select.ready());
+      await a.sender.send(1);
+      await flushMicrotasks();
+      expect(ready.current().state).toBe('pending');
+      await a.sender.send(2);
+      await flushMicrotasks();
+      expect(ready.current()).toEqual({ state: 'fulfilled', value: true });
+      expect(select.big?.inner).toBe(2);
+    });
   });
 
   describe('unread messages', () => {

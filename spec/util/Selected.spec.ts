@@ -5,7 +5,7 @@ import {
   select,
   Selected,
   selectedFrom,
-  type Receiver,
+  Receiver,
 } from 'rx-channels';
 
 /** The first item a select() over `receiver` yields, claimed; the loop is left right after it. */
@@ -61,5 +61,21 @@ describe('Selected', () => {
     expect((selected.exception as ReceiverStoppedError).cause).toBeInstanceOf(ChannelClosedError);
     expect(selected.inner).toBeUndefined();
     expect(() => selected.message).toThrow(ReceiverStoppedError);
+  });
+
+  it('turns a stop that a foreign receiver reports with another error into a ReceiverStoppedError', async () => {
+    class Ending extends Receiver<number> {
+      ready(): Promise<boolean> {
+        return Promise.resolve(false);
+      }
+      consume(): number {
+        throw new Error('gone');
+      }
+    }
+    const receiver = new Ending();
+    const selected = await firstItem(receiver);
+    expect(selected.wasStopped).toBe(true);
+    expect((selected.exception as ReceiverStoppedError).receiver).toBe(receiver);
+    expect((selected.exception as ReceiverStoppedError).cause).toEqual(new Error('gone'));
   });
 });
