@@ -1,7 +1,7 @@
 import { ReceiverError, ReceiverStoppedError } from '../errors';
 import { checkSignal } from '../internal/abortable';
 import { PENDING, READY, readyOf, STOPPED, type PollState } from '../internal/readiness';
-import { checkString } from '../internal/validate';
+import { checkOptions, checkString } from '../internal/validate';
 import { WakerSet, type Waker } from '../internal/WakerSet';
 import { Receiver, type AbortOptions } from '../Receiver';
 
@@ -56,6 +56,7 @@ export class Event extends Receiver<void> {
 
   /** @throws TypeError when `name` is not a string. */
   constructor(options: EventOptions = {}) {
+    checkOptions('options', options);
     const { name = `event-${eventCount + 1}` } = options;
     checkString('name', name);
     super();

@@ -1,6 +1,7 @@
 import { asyncScheduler, Subscription, type SchedulerLike } from 'rxjs';
 import { ReceiverError, ReceiverStoppedError } from '../errors';
 import { checkSignal } from '../internal/abortable';
+import { checkOptions } from '../internal/validate';
 import { PENDING, READY, readyOf, STOPPED, type PollState } from '../internal/readiness';
 import { WakerSet, type Waker } from '../internal/WakerSet';
 import { warn } from '../logger';
@@ -124,6 +125,7 @@ export class Timer extends Receiver<Date> {
    * @throws TypeError when an option has the wrong type.
    */
   constructor(intervalMs: number, options: TimerOptions = {}) {
+    checkTimerOptions(options);
     const { missedTickPolicy = new SkipMissedAndDrift(), scheduler = asyncScheduler } = options;
     const { autoStart = true, startDelayMs = 0 } = options;
     checkInterval(intervalMs);
@@ -150,6 +152,7 @@ export class Timer extends Receiver<Date> {
    * ```
    */
   static periodic(intervalMs: number, options: PeriodicTimerOptions = {}): Timer {
+    checkTimerOptions(options);
     const { skipMissedTicks = false, ...timerOptions } = options;
     const missedTickPolicy = skipMissedTicks ? new SkipMissedAndResync() : new TriggerAllMissed();
     return new Timer(intervalMs, { ...timerOptions, missedTickPolicy });
@@ -167,6 +170,7 @@ export class Timer extends Receiver<Date> {
    * ```
    */
   static timeout(timeoutMs: number, options: Omit<TimerOptions, 'missedTickPolicy'> = {}): Timer {
+    checkTimerOptions(options);
     const missedTickPolicy = new SkipMissedAndDrift({ delayToleranceMs: 0 });
     return new Timer(timeoutMs, { ...options, missedTickPolicy });
   }
@@ -207,6 +211,7 @@ export class Timer extends Receiver<Date> {
    * @throws RangeError when `startDelayMs` is negative or not finite.
    */
   reset(options: TimerResetOptions = {}): void {
+    checkOptions('options', options);
     const { startDelayMs = 0 } = options;
     this.restart(checkDelay('startDelayMs', startDelayMs));
   }
@@ -321,6 +326,17 @@ export class Timer extends Receiver<Date> {
       return;
     }
     this.wakers.wakeAll();
+  }
+}
+
+/**
+ * An options object, and not a policy in its place: the seed's `Timer(interval, policy)` ported
+ * as `new Timer(ms, policy)` would otherwise run with the default policy without a word.
+ */
+function checkTimerOptions(options: unknown): void {
+  checkOptions('options', options);
+  if (typeof (options as Partial<MissedTickPolicy> | undefined)?.nextTickTime === 'function') {
+    throw new TypeError('Expected `options` to be an options object, got a policy: pass it as `{ missedTickPolicy }`');
   }
 }
 

@@ -3,7 +3,7 @@ import { ReceiverError, ReceiverStoppedError } from '../errors';
 import { checkSignal } from '../internal/abortable';
 import { Deque } from '../internal/Deque';
 import { PENDING, READY, readyOf, STOPPED, type PollState } from '../internal/readiness';
-import { checkPositiveInteger, checkString } from '../internal/validate';
+import { checkOptions, checkPositiveInteger, checkString } from '../internal/validate';
 import { WakerSet, type Waker } from '../internal/WakerSet';
 import { warn } from '../logger';
 import { Receiver, type AbortOptions } from '../Receiver';
@@ -76,6 +76,7 @@ export function fromObservable<T>(
   source: Observable<T> | Subscribable<T> | InteropObservable<T>,
   options: FromObservableOptions = {},
 ): Receiver<T> {
+  checkOptions('options', options);
   const { name = `fromObservable-${++receiversMade}`, maxsize = 50, overflow = 'error' } = options;
   checkString('name', name);
   checkPositiveInteger('maxsize', maxsize, true);

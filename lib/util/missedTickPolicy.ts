@@ -1,3 +1,5 @@
+import { checkOptions } from '../internal/validate';
+
 /**
  * What a {@link Timer} does when it notices that ticks were missed: its consumer was late, or
  * the event loop was blocked past one or more tick times. Each policy is pure arithmetic over
@@ -111,6 +113,7 @@ export class SkipMissedAndDrift extends MissedTickPolicy {
   /** @throws RangeError when `delayToleranceMs` is negative or `NaN`. */
   constructor(options: SkipMissedAndDriftOptions = {}) {
     super();
+    checkOptions('options', options);
     const { delayToleranceMs = 0 } = options;
     if (typeof delayToleranceMs !== 'number') {
       throw new TypeError(`Expected \`delayToleranceMs\` to be a number, got ${typeof delayToleranceMs}`);

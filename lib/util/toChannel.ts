@@ -1,6 +1,7 @@
 import { Observable, type MonoTypeOperatorFunction, type Subscriber, type Subscription } from 'rxjs';
 import { SenderError } from '../errors';
 import { ChannelFeed, isChannelSender } from '../internal/SenderObserver';
+import { checkOptions } from '../internal/validate';
 import type { Sender, SenderObserverOptions } from '../Sender';
 
 /** Options of {@link toChannel}. */
@@ -44,6 +45,7 @@ export interface ToChannelOptions extends SenderObserverOptions {
  * ```
  */
 export function toChannel<T>(sender: Sender<T>, options: ToChannelOptions = {}): MonoTypeOperatorFunction<T> {
+  checkOptions('options', options);
   const { maxPending = Infinity, closeOnComplete = false, closeOnError = false } = options;
   if (typeof sender?.send !== 'function') {
     throw new TypeError('Expected `sender` to be a Sender');
