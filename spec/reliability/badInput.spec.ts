@@ -16,6 +16,19 @@ import {
   type BroadcastReceiver,
   type Receiver,
 } from 'rx-channels';
+import { Observable, of } from 'rxjs';
+import {
+  Event,
+  fromObservable,
+  Merge,
+  MergeNamed,
+  Select,
+  select,
+  SkipMissedAndDrift,
+  Timer,
+  toChannel,
+  TriggerAllMissed,
+} from 'rx-channels/util';
 import { flushMicrotasks, NOT_REJECTED, reasonOf, settlementOf, thrownBy } from '../helpers/async';
 
 /** What a call fails with, whether it throws at once or returns a rejected promise. */
@@ -422,6 +435,189 @@ describe('bad input', () => {
         rest.push(message);
       }
       expect([...values, ...rest].sort()).toEqual([1, 2]);
+    });
+  });
+
+  describe('utilities', () => {
+    const receiver = (): Receiver<number> => new Anycast<number>().newReceiver();
+
+    it.each([NaN, 0, -1, Infinity, -Infinity])('new Timer(%p) is a RangeError naming `intervalMs`', (interval) => {
+      expect(() => new Timer(interval, { autoStart: false })).toThrow(RangeError);
+      expect(() => new Timer(interval, { autoStart: false })).toThrow(/`intervalMs`/);
+      expect(() => Timer.periodic(interval, { autoStart: false })).toThrow(RangeError);
+      expect(() => Timer.timeout(interval, { autoStart: false })).toThrow(RangeError);
+    });
+
+    it.each(['10', null, undefined, {}])('new Timer(%p) is a TypeError naming `intervalMs`', (interval) => {
+      expect(() => new Timer(interval as number, { autoStart: false })).toThrow(TypeError);
+      expect(() => new Timer(interval as number, { autoStart: false })).toThrow(/`intervalMs`/);
+    });
+
+    it.each([-1, NaN, Infinity])(
+      'a Timer startDelayMs of %p is a RangeError, in the constructor and in reset()',
+      (delay) => {
+        expect(() => new Timer(10, { startDelayMs: delay })).toThrow(RangeError);
+        const timer = new Timer(10, { autoStart: false });
+        expect(() => timer.reset({ startDelayMs: delay })).toThrow(RangeError);
+        expect(timer.isRunning).toBe(false);
+      },
+    );
+
+    it('a Timer startDelayMs with autoStart: false is a RangeError', () => {
+      expect(() => new Timer(10, { startDelayMs: 5, autoStart: false })).toThrow(RangeError);
+    });
+
+    it('wrong option types of a Timer are TypeErrors naming the option', () => {
+      const cases: [object, RegExp][] = [
+        [{ autoStart: 'no' }, /`autoStart`/],
+        [{ missedTickPolicy: {} }, /`missedTickPolicy`/],
+        [{ scheduler: {} }, /`scheduler`/],
+        [{ startDelayMs: '5' }, /`startDelayMs`/],
+      ];
+      for (const [options, named] of cases) {
+        expect(() => new Timer(10, options)).toThrow(TypeError);
+        expect(() => new Timer(10, options)).toThrow(named);
+      }
+    });
+
+    it.each([-1, NaN, '1', null])(
+      'new SkipMissedAndDrift({ delayToleranceMs: %p }) fails naming `delayToleranceMs`',
+      (tolerance) => {
+        const error = thrownBy(() => new SkipMissedAndDrift({ delayToleranceMs: tolerance as number }));
+        expect(error instanceof RangeError || error instanceof TypeError).toBe(true);
+        expect(String(error)).toMatch(/`delayToleranceMs`/);
+      },
+    );
+
+    it("a missed-tick policy passed where the options go (the seed's positional argument) is a TypeError", () => {
+      expect(() => new Timer(10, new TriggerAllMissed() as unknown as object)).toThrow(TypeError);
+      expect(() => new Timer(10, new TriggerAllMissed() as unknown as object)).toThrow(/missedTickPolicy/);
+    });
+
+    it.each(NOT_OPTIONS)(
+      'utility options of %p are TypeErrors naming `options`, not silently the defaults',
+      (options) => {
+        const bad = options as unknown as object;
+        const sender = new Anycast<number>().newSender();
+        const calls: (() => unknown)[] = [
+          () => new Timer(10, bad),
+          () => Timer.periodic(10, bad),
+          () => Timer.timeout(10, bad),
+          () => new Timer(10, { autoStart: false }).reset(bad),
+          () => new SkipMissedAndDrift(bad),
+          () => fromObservable(of(1), bad),
+          () => toChannel(sender, bad),
+          () => new Event(bad),
+        ];
+        for (const call of calls) {
+          const error = thrownBy(call);
+          expect(error).toBeInstanceOf(TypeError);
+          expect(String(error)).toMatch(/`options`/);
+        }
+      },
+    );
+
+    it('Merge, MergeNamed, Select and select() refuse no receivers and non-receivers with TypeErrors', () => {
+      const calls: (() => unknown)[] = [
+        () => new Merge(),
+        () => new Merge(5 as unknown as Receiver<number>),
+        () => new Merge(receiver(), of(1) as unknown as Receiver<number>),
+        () => new MergeNamed({}),
+        () => new MergeNamed(null as unknown as Record<string, Receiver<number>>),
+        () => new MergeNamed({ a: 5 as unknown as Receiver<number> }),
+        () => new Select({}),
+        () => new Select({ a: 'a' as unknown as Receiver<number> }),
+        // @ts-expect-error: `ready` is a reserved name, refused at compile time too.
+        () => new Select({ ready: receiver() }),
+        () => select(),
+        () => select(null as unknown as Receiver<number>),
+      ];
+      for (const call of calls) {
+        expect(thrownBy(call)).toBeInstanceOf(TypeError);
+      }
+    });
+
+    it('select.get() of an unknown name is a TypeError, and takes nothing', async () => {
+      const channel = new Anycast<number>();
+      const selector = new Select({ a: channel.newReceiver() });
+      await channel.newSender().send(1);
+      expect(await selector.ready()).toBe(true);
+      expect(thrownBy(() => selector.get('b' as 'a'))).toBeInstanceOf(TypeError);
+      expect(selector.get('a')?.inner).toBe(1);
+      await selector.stop();
+    });
+
+    it.each([0, -1, 1.5, NaN])('fromObservable() with maxsize %p is a RangeError and does not subscribe', (maxsize) => {
+      let subscribed = false;
+      const source = new Observable<number>(() => {
+        subscribed = true;
+      });
+      expect(() => fromObservable(source, { maxsize })).toThrow(RangeError);
+      expect(subscribed).toBe(false);
+    });
+
+    it.each([5, null, {}])('fromObservable(%p) and an unknown overflow policy are TypeErrors', (source) => {
+      expect(() => fromObservable(source as unknown as Observable<number>)).toThrow(TypeError);
+      expect(() => fromObservable(of(1), { overflow: 'dropNewest' as 'dropLatest' })).toThrow(TypeError);
+    });
+
+    it.each([-1, 1.5, NaN, '1'])(
+      'toChannel() with maxPending %p fails, and toChannel() of a non-sender is a TypeError',
+      (maxPending) => {
+        const sender = new Anycast<number>().newSender();
+        const error = thrownBy(() => toChannel(sender, { maxPending: maxPending as number }));
+        expect(error instanceof RangeError || error instanceof TypeError).toBe(true);
+        expect(() => toChannel(null as unknown as typeof sender)).toThrow(TypeError);
+      },
+    );
+
+    it('a stopped Merge, Select, select() loop and Timer report the stop instead of hanging', async () => {
+      const merge = new Merge(receiver());
+      await merge.stop();
+      expect(await reasonOf(merge.receive())).toBeInstanceOf(ReceiverStoppedError);
+      expect(thrownBy(() => merge.consume())).toBeInstanceOf(ReceiverStoppedError);
+      const selector = new Select({ a: receiver() });
+      await selector.stop();
+      expect(await selector.ready()).toBe(false);
+      const loop = select(receiver());
+      await loop.return?.();
+      expect((await loop.next()).done).toBe(true);
+      const timer = new Timer(10);
+      timer.stop();
+      expect(await reasonOf(timer.receive())).toBeInstanceOf(ReceiverStoppedError);
+    });
+
+    it('Merge consume() before ready() is a ReceiverError, not a stop', () => {
+      const merge = new Merge(receiver());
+      expectNotReady(thrownBy(() => merge.consume()));
+      merge.close();
+    });
+
+    it('a Merge whose map() function stops the Merge still returns that message; the Merge then stops', async () => {
+      const channel = new Anycast<number>();
+      const merge = new Merge(channel.newReceiver());
+      const mapped = merge.map((message) => {
+        void merge.stop();
+        return message;
+      });
+      await channel.newSender().send(1);
+      expect(await mapped.receive()).toBe(1);
+      expect(await mapped.ready()).toBe(false);
+    });
+
+    it('an Observable subscriber of a Timer that stops the timer from next() completes, with no tick after', async () => {
+      const timer = new Timer(1);
+      const ticks = await new Promise<number>((resolve) => {
+        let count = 0;
+        timer.subscribe({
+          next: () => {
+            count++;
+            timer.stop();
+          },
+          complete: () => resolve(count),
+        });
+      });
+      expect(ticks).toBe(1);
     });
   });
 
