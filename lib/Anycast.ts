@@ -4,7 +4,7 @@ import { Deque } from './internal/Deque';
 import { PENDING, READY, readyOf, STOPPED, type PollState, type Pollable } from './internal/readiness';
 import type { ChannelSender } from './internal/SenderObserver';
 import { checkOptions, checkPositiveInteger } from './internal/validate';
-import { WaitQueue, type WaitNode } from './internal/WaitQueue';
+import { waitNode, WaitQueue, type WaitNode } from './internal/WaitQueue';
 import { WakerSet, type Waker } from './internal/WakerSet';
 import { Receiver, type AbortOptions } from './Receiver';
 import { Sender } from './Sender';
@@ -255,8 +255,8 @@ class AnycastReceiver<T> extends Receiver<T> implements Pollable {
   private closed = false;
   /** Pending `ready()` calls and Observable subscribers of this receiver. */
   private readonly wakers = new WakerSet();
-  /** This receiver's place among the channel's waiting receivers, while it has one. */
-  private waitingNode: WaitNode<AnycastReceiver<T>> | undefined;
+  /** This receiver's place among the channel's waiting receivers (in line while `queued`), reused for every wait. */
+  private readonly waitingNode: WaitNode<AnycastReceiver<T>> = waitNode<AnycastReceiver<T>>(this);
 
   constructor(private readonly core: AnycastCore<T>) {
     super();
@@ -315,8 +315,8 @@ class AnycastReceiver<T> extends Receiver<T> implements Pollable {
 
   _park(waker: Waker): void {
     this.wakers.add(waker);
-    if (this.waitingNode === undefined && !this.closed && !this.core.closed) {
-      this.waitingNode = this.core.waitingReceivers.push(this);
+    if (!this.closed && !this.core.closed) {
+      this.core.waitingReceivers.pushNode(this.waitingNode);
     }
   }
 
@@ -329,7 +329,6 @@ class AnycastReceiver<T> extends Receiver<T> implements Pollable {
 
   /** Called by the channel, which has taken this receiver out of its waiting line. */
   hand(message: T): void {
-    this.waitingNode = undefined;
     this.reserved = message;
     this.isHolding = true;
     this.wakers.wakeAll();
@@ -337,15 +336,11 @@ class AnycastReceiver<T> extends Receiver<T> implements Pollable {
 
   /** Called by the channel on close, which has taken this receiver out of its waiting line. */
   wakeAll(): void {
-    this.waitingNode = undefined;
     this.wakers.wakeAll();
   }
 
   private leaveWaitingLine(): void {
-    if (this.waitingNode !== undefined) {
-      this.core.waitingReceivers.remove(this.waitingNode);
-      this.waitingNode = undefined;
-    }
+    this.core.waitingReceivers.remove(this.waitingNode);
   }
 
   private isStopped(): boolean {

@@ -7,6 +7,15 @@ export interface WaitNode<T> {
 }
 
 /**
+ * A node for `value` that is not in any line yet, for {@link WaitQueue.pushNode}.
+ *
+ * @internal
+ */
+export function waitNode<T>(value: T): WaitNode<T> {
+  return { value, previous: undefined, next: undefined, queued: false };
+}
+
+/**
  * A FIFO of waiters (blocked senders, waiting receivers) as a doubly linked list, so that a
  * waiter that gives up (an aborted signal, a closed receiver) leaves in O(1) and leaves nothing
  * behind. An array with lazy deletion would grow without bound under repeated aborts.
@@ -23,7 +32,22 @@ export class WaitQueue<T> {
   }
 
   push(value: T): WaitNode<T> {
-    const node: WaitNode<T> = { value, previous: this.last, next: undefined, queued: true };
+    const node = waitNode(value);
+    this.pushNode(node);
+    return node;
+  }
+
+  /**
+   * Puts a node that is not in line at the end: a waiter that waits again and again (a receiver)
+   * keeps one node for its life instead of allocating one per wait. A node in line is ignored.
+   */
+  pushNode(node: WaitNode<T>): void {
+    if (node.queued) {
+      return;
+    }
+    node.queued = true;
+    node.previous = this.last;
+    node.next = undefined;
     if (this.last === undefined) {
       this.first = node;
     } else {
@@ -31,7 +55,6 @@ export class WaitQueue<T> {
     }
     this.last = node;
     this.count++;
-    return node;
   }
 
   /** Removes and returns the first waiter, or `undefined` when none waits. */
