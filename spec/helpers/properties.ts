@@ -1,7 +1,8 @@
 /**
  * Run counts for the fast-check properties. By default every property runs a few hundred times,
- * so that `npm test` stays fast; `RX_CHANNELS_RUNS=<n>` (set by `npm run soak`) runs each one
- * `n` times instead, and stretches the Jest timeout to match. They make no assertions.
+ * so that `npm test` stays fast; `RX_CHANNELS_RUNS=<n>` runs each one `n` times instead (more in
+ * `npm run soak`, fewer in `npm run mutation`), and stretches the Jest timeout to match. They make
+ * no assertions.
  */
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -19,9 +20,9 @@ function requestedRuns(): number | undefined {
   return runs;
 }
 
-/** Whether this is a soak run (`RX_CHANNELS_RUNS` is set): volume tests then run at full size. */
+/** Whether this is a soak run (`RX_CHANNELS_SOAK=1`, set by `npm run soak`): volume tests run at full size. */
 export function isSoak(): boolean {
-  return requestedRuns() !== undefined;
+  return process.env['RX_CHANNELS_SOAK'] === '1';
 }
 
 /** How many times a property runs: `defaultRuns`, or what `RX_CHANNELS_RUNS` asks for. */

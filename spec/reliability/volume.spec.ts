@@ -13,7 +13,7 @@ const TOTAL = 1_000_000;
  * `npm run soak`.
  */
 const BROADCAST_SENDS = isSoak() ? TOTAL : TOTAL / 10;
-const VOLUME_TIMEOUT_MS = 60_000;
+const VOLUME_TIMEOUT_MS = isSoak() ? 300_000 : 60_000;
 
 /** What one receiver saw: how many, their sum, and whether each sender's messages came in order. */
 interface Tally {
