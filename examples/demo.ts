@@ -1,8 +1,9 @@
 /**
  * The demo behind `npm run demo`: an Anycast work queue shared by two workers, a Broadcast
- * fanned out to two receivers, and a Bidirectional request/response. It exits by itself.
+ * fanned out to two receivers, a Bidirectional request/response, and a select() loop over a
+ * channel and two timers. It exits by itself.
  */
-import { Anycast, Bidirectional, Broadcast } from 'rx-channels';
+import { Anycast, Bidirectional, Broadcast, select, selectedFrom, Timer } from 'rx-channels';
 
 async function workQueue(): Promise<void> {
   const jobs = new Anycast<number>({ name: 'jobs', maxsize: 2 });
@@ -57,6 +58,28 @@ async function requestResponse(): Promise<void> {
   await service;
 }
 
+async function heartbeatWithDeadline(): Promise<void> {
+  const readings = new Anycast<number>({ name: 'readings' });
+  const heartbeat = Timer.periodic(20);
+  const deadline = Timer.timeout(110);
+  const sender = readings.newSender();
+  const receiver = readings.newReceiver();
+  let beats = 0;
+  for await (const selected of select(receiver, heartbeat, deadline)) {
+    if (selectedFrom(selected, heartbeat)) {
+      beats++;
+      await sender.send(beats * 10);
+    } else if (selectedFrom(selected, deadline)) {
+      console.log(`  deadline reached after ${beats} heartbeats`);
+      break;
+    } else if (selectedFrom(selected, receiver)) {
+      console.log(`  reading ${selected.message}`);
+    }
+  }
+  heartbeat.stop();
+  deadline.stop();
+}
+
 async function main(): Promise<void> {
   console.log('Anycast: each job goes to exactly one worker');
   await workQueue();
@@ -64,6 +87,8 @@ async function main(): Promise<void> {
   await fanOut();
   console.log('Bidirectional: a client asks, a service answers');
   await requestResponse();
+  console.log('select(): a heartbeat timer, a deadline and a channel in one loop');
+  await heartbeatWithDeadline();
   console.log('done');
 }
 
