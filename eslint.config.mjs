@@ -36,10 +36,10 @@ export default tseslint.config(
         { fixStyle: 'separate-type-imports', disallowTypeAnnotations: false },
       ],
       // Every channel, sender and receiver overrides `toString()` (`Kind:name`, STYLE.md rule 12), but the
-      // abstract types and the `object` that errors keep as `channel`/`receiver` do not declare it.
+      // abstract Peekable and the `object` that errors keep as `channel`/`receiver` do not declare it.
       '@typescript-eslint/no-base-to-string': [
         'error',
-        { ignoredTypeNames: ['Error', 'RegExp', 'URL', 'URLSearchParams', 'object', 'Receiver', 'Sender', 'Peekable'] },
+        { ignoredTypeNames: ['Error', 'RegExp', 'URL', 'URLSearchParams', 'object', 'Peekable'] },
       ],
       // Re-rejecting what was caught, or an AbortSignal's `reason`, passes the caller's value on unchanged.
       '@typescript-eslint/only-throw-error': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
