@@ -69,7 +69,9 @@ function cpuMilliseconds(): number {
 
 function median(sorted: readonly number[]): number {
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /** One tinybench task per row; each `bench.run()` takes exactly one sample, after a GC. */
@@ -80,7 +82,9 @@ function benchFor(row: Row, settings: RunSettings): Bench {
     warmup: false,
     retainSamples: true,
     throws: true,
-    ...(settings.clock === 'cpu' ? { timestampProvider: { name: 'cpuUsage', fn: cpuMilliseconds, fromMs: (ms: number) => ms, toMs: Number } } : {}),
+    ...(settings.clock === 'cpu'
+      ? { timestampProvider: { name: 'cpuUsage', fn: cpuMilliseconds, fromMs: (ms: number) => ms, toMs: Number } }
+      : {}),
   });
   bench.add(row.name, row.run, { beforeEach: collectGarbage });
   return bench;
@@ -100,8 +104,17 @@ async function sampleOnce(bench: Bench, label: string): Promise<number> {
 function rowResult(workload: Workload, row: Row, durations: readonly number[]): RowResult {
   const operations = row.operations ?? workload.operations;
   const rates = durations.map((milliseconds) => (operations * 1000) / milliseconds).sort((a, b) => a - b);
-  const notes = [row.operations === undefined ? '' : `${operations.toLocaleString('en')} ops per run`, row.note?.() ?? ''];
-  return { name: row.name, baseline: row.baseline === true, rates, median: median(rates), note: notes.filter(Boolean).join('; ') };
+  const notes = [
+    row.operations === undefined ? '' : `${operations.toLocaleString('en')} ops per run`,
+    row.note?.() ?? '',
+  ];
+  return {
+    name: row.name,
+    baseline: row.baseline === true,
+    rates,
+    median: median(rates),
+    note: notes.filter(Boolean).join('; '),
+  };
 }
 
 /**

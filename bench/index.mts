@@ -54,7 +54,9 @@ function header(machine: Machine, config: BenchConfig, loadAtEnd: number, second
       ? '- Clock: CPU time of the process (`BENCH_CLOCK=cpu`, the default): ops/s are operations per CPU-second, which on an idle machine equal wall-clock ops/s for this single-threaded work and on a shared one do not count the time spent waiting for a core.'
       : '- Clock: wall clock (`BENCH_CLOCK=wall`).',
     `- Load average (1 min) at start ${machine.loadAtStart.toFixed(2)}, at end ${loadAtEnd.toFixed(2)}` +
-      (contention ? ': **the CPU was shared with other work during this run**, so absolute numbers are low and noisy; the ratios within a table are the meaningful part.' : '.'),
+      (contention
+        ? ': **the CPU was shared with other work during this run**, so absolute numbers are low and noisy; the ratios within a table are the meaningful part.'
+        : '.'),
     '- Rows with no promise per message (the synchronous ring, a bare RxJS `Subject`) finish a run in a few',
     '  milliseconds, and V8 spends a fixed couple of milliseconds after each forced GC getting their loops',
     '  optimised again; their numbers are lower bounds. Rows marked "N ops per run" (slow peers) run a tenth',

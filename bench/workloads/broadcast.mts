@@ -35,7 +35,8 @@ class Tally {
     });
   }
 
-  note = (): string => `last run: ${this.delivered.toLocaleString('en')} delivered, ${this.dropped.toLocaleString('en')} dropped`;
+  note = (): string =>
+    `last run: ${this.delivered.toLocaleString('en')} delivered, ${this.dropped.toLocaleString('en')} dropped`;
 }
 
 async function sendAll(count: number, send: (message: number) => Promise<void> | void): Promise<void> {
@@ -81,7 +82,14 @@ function baselineRow(count: number): Row {
     run: () => {
       const queue = new BroadcastQueue<number>();
       const receivers = Array.from({ length: RECEIVERS }, () => queue.newReceiver(MAXSIZE));
-      return fanOut(count, tally, receivers, (message) => queue.send(message), () => queue.close(), (receiver) => receiver.dropped);
+      return fanOut(
+        count,
+        tally,
+        receivers,
+        (message) => queue.send(message),
+        () => queue.close(),
+        (receiver) => receiver.dropped,
+      );
     },
   };
 }
@@ -93,7 +101,9 @@ function rxRow(count: number): Row {
     note: tally.note,
     run: async () => {
       const channel = new rx.Broadcast<number>('bench');
-      const receivers = Array.from({ length: RECEIVERS }, () => channel.newReceiver({ maxsize: MAXSIZE, warnOnOverflow: false }));
+      const receivers = Array.from({ length: RECEIVERS }, () =>
+        channel.newReceiver({ maxsize: MAXSIZE, warnOnOverflow: false }),
+      );
       const checkers = checks();
       const receiving = receivers.map(async (receiver, index) => {
         while (await receiver.ready()) {
@@ -104,7 +114,11 @@ function rxRow(count: number): Row {
       await sendAll(count, (message) => sender.send(message));
       await channel.close();
       await Promise.all(receiving);
-      tally.record(checkers, receivers.map((receiver) => receiver.dropped), count);
+      tally.record(
+        checkers,
+        receivers.map((receiver) => receiver.dropped),
+        count,
+      );
     },
   };
 }
@@ -122,7 +136,11 @@ function subjectRow(count: number): Row {
       }
       await sendAll(count, (message) => subject.next(message));
       subject.complete();
-      tally.record(checkers, checkers.map(() => 0), count);
+      tally.record(
+        checkers,
+        checkers.map(() => 0),
+        count,
+      );
     },
   };
 }
@@ -137,7 +155,14 @@ function asyncChannelRow(count: number): Row {
       const send = async (message: number) => {
         await Promise.all(channels.map((channel) => channel.push(message)));
       };
-      return fanOut(count, tally, channels, send, () => channels.forEach((channel) => channel.close()), () => 0);
+      return fanOut(
+        count,
+        tally,
+        channels,
+        send,
+        () => channels.forEach((channel) => channel.close()),
+        () => 0,
+      );
     },
   };
 }
@@ -157,7 +182,14 @@ function pushableRow(count: number): Row {
     note: tally.note,
     run: () => {
       const sources = Array.from({ length: RECEIVERS }, () => pushable<number>({ objectMode: true }));
-      return fanOut(count, tally, sources, send(sources), () => sources.forEach((source) => source.end()), () => 0);
+      return fanOut(
+        count,
+        tally,
+        sources,
+        send(sources),
+        () => sources.forEach((source) => source.end()),
+        () => 0,
+      );
     },
   };
 }
@@ -184,7 +216,14 @@ function repeaterRow(count: number): Row {
         await Promise.all(pushes.map((push) => push(message)));
       };
       // The repeaters run their executors on the first next(), which fanOut makes before sending.
-      return fanOut(count, tally, repeaters, send, () => stops.forEach((stop) => stop()), () => 0);
+      return fanOut(
+        count,
+        tally,
+        repeaters,
+        send,
+        () => stops.forEach((stop) => stop()),
+        () => 0,
+      );
     },
   };
 }
@@ -212,7 +251,11 @@ async function effectFanOut(count: number, tally: Tally): Promise<void> {
     yield* Effect.forEach(consumers, (fiber) => Fiber.join(fiber));
   });
   await Effect.runPromise(Effect.scoped(program));
-  tally.record(checkers, checkers.map(() => 0), count);
+  tally.record(
+    checkers,
+    checkers.map(() => 0),
+    count,
+  );
 }
 
 function effectRow(count: number): Row {

@@ -4,7 +4,7 @@
  */
 import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
 import { Channel } from 'async-channel';
-import { Cause, Effect, Queue, Stream } from 'effect';
+import { Effect, Queue, Stream, type Cause } from 'effect';
 import { pushable } from 'it-pushable';
 import { AsyncQueue } from '../baselines/AsyncQueue.mjs';
 import { syncRingTransfer } from '../baselines/syncRing.mjs';
@@ -16,7 +16,12 @@ import { InOrder, sumBelow } from '../verify.mjs';
 const MAXSIZE = 100;
 
 /** Sends 0 … count-1 then closes, while `for await` reads `source`; checks order and count. */
-async function iterate(count: number, source: AsyncIterable<number>, send: (message: number) => Promise<void>, close: () => unknown): Promise<void> {
+async function iterate(
+  count: number,
+  source: AsyncIterable<number>,
+  send: (message: number) => Promise<void>,
+  close: () => unknown,
+): Promise<void> {
   const order = new InOrder();
   const sending = (async () => {
     for (let message = 0; message < count; message++) {
@@ -70,23 +75,41 @@ function rows(count: number): Row[] {
       baseline: true,
       run: () => {
         const queue = new AsyncQueue<number>(MAXSIZE);
-        return iterate(count, queue, (message) => queue.send(message), () => queue.close());
+        return iterate(
+          count,
+          queue,
+          (message) => queue.send(message),
+          () => queue.close(),
+        );
       },
     },
-    { name: 'reference: synchronous ring, no promises', run: () => check('sum', syncRingTransfer(count, MAXSIZE), sumBelow(count)) },
+    {
+      name: 'reference: synchronous ring, no promises',
+      run: () => check('sum', syncRingTransfer(count, MAXSIZE), sumBelow(count)),
+    },
     {
       name: 'rx-channels Anycast',
       run: () => {
         const channel = new rx.Anycast<number>({ maxsize: MAXSIZE });
         const sender = channel.newSender();
-        return iterate(count, channel.newReceiver(), (message) => sender.send(message), () => channel.close());
+        return iterate(
+          count,
+          channel.newReceiver(),
+          (message) => sender.send(message),
+          () => channel.close(),
+        );
       },
     },
     {
       name: 'async-channel Channel',
       run: () => {
         const channel = new Channel<number>(MAXSIZE);
-        return iterate(count, channel, (message) => channel.push(message), () => channel.close());
+        return iterate(
+          count,
+          channel,
+          (message) => channel.push(message),
+          () => channel.close(),
+        );
       },
     },
     { name: 'effect Queue.bounded + Stream.toAsyncIterable (2 runPromise)', run: () => effectIterate(count) },

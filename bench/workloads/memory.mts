@@ -100,7 +100,10 @@ export function memoryTable(config: BenchConfig): string {
     '',
     '| implementation | bytes per message | × baseline |',
     '| --- | ---: | ---: |',
-    ...results.map(({ row, bytes }) => `| ${row.baseline === true ? `**${row.name}**` : row.name} | ${bytes.toFixed(1)} | ${(bytes / baseline).toFixed(2)} |`),
+    ...results.map(
+      ({ row, bytes }) =>
+        `| ${row.baseline === true ? `**${row.name}**` : row.name} | ${bytes.toFixed(1)} | ${(bytes / baseline).toFixed(2)} |`,
+    ),
   ];
   return lines.join('\n');
 }

@@ -99,7 +99,9 @@ async function effectMpmc(count: number): Promise<void> {
           checker.see(index, yield* Queue.take(queue));
         }
       });
-    const fibers = yield* Effect.forEach([...times(producer), ...times(consumer)], (effect) => Effect.forkChild(effect));
+    const fibers = yield* Effect.forEach([...times(producer), ...times(consumer)], (effect) =>
+      Effect.forkChild(effect),
+    );
     yield* Effect.forEach(fibers, (fiber) => Fiber.join(fiber));
   });
   await Effect.runPromise(program);
@@ -142,7 +144,10 @@ export function mpmcWorkloads(config: BenchConfig): Workload[] {
         );
       },
     },
-    { name: 'reference: synchronous ring, no promises', run: () => check('sum', syncRingTransfer(count, MAXSIZE), sumBelow(count)) },
+    {
+      name: 'reference: synchronous ring, no promises',
+      run: () => check('sum', syncRingTransfer(count, MAXSIZE), sumBelow(count)),
+    },
     rxRow(count),
     {
       name: 'async-channel Channel',

@@ -95,7 +95,8 @@ function outOfChannelRows(count: number): Row[] {
     },
     {
       name: 'rx-channels receiver.asObservable()',
-      run: () => throughChannel(count, (receiver, order) => receiver.asObservable().subscribe((value) => order.see(value))),
+      run: () =>
+        throughChannel(count, (receiver, order) => receiver.asObservable().subscribe((value) => order.see(value))),
     },
     {
       name: 'rx-channels from(receiver)',

@@ -31,7 +31,9 @@ function startFan(count: number): Fan {
     }
     await close();
   };
-  const sending = Promise.all(channels.map((channel) => sendAll(channel.newSender(), () => channel.close()))).then(() => undefined);
+  const sending = Promise.all(channels.map((channel) => sendAll(channel.newSender(), () => channel.close()))).then(
+    () => undefined,
+  );
   return { receivers, checks: receivers.map(() => new InOrder()), sending, share };
 }
 
@@ -95,7 +97,11 @@ async function singleChannel(count: number): Promise<void> {
 export function selectWorkloads(config: BenchConfig): Workload[] {
   const count = scaled(config, 400_000, 400);
   const rows: Row[] = [
-    { name: 'baseline: W1 setup, rx-channels Anycast, 1 channel, `await receive()`', baseline: true, run: () => singleChannel(count) },
+    {
+      name: 'baseline: W1 setup, rx-channels Anycast, 1 channel, `await receive()`',
+      baseline: true,
+      run: () => singleChannel(count),
+    },
     { name: 'rx-channels select() + selectedFrom() over 4 channels', run: () => selectRun(count) },
     { name: 'rx-channels merge() over 4 channels, `for await`', run: () => mergeRun(count) },
   ];

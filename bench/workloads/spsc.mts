@@ -15,7 +15,11 @@ import { rx } from '../libs.mjs';
 import { InOrder, sumBelow } from '../verify.mjs';
 
 /** Runs a sending loop and a receiving loop side by side and checks what arrived. */
-async function transfer(count: number, send: (message: number) => Promise<void>, receive: () => Promise<number>): Promise<void> {
+async function transfer(
+  count: number,
+  send: (message: number) => Promise<void>,
+  receive: () => Promise<number>,
+): Promise<void> {
   const order = new InOrder();
   const sending = (async () => {
     for (let message = 0; message < count; message++) {
@@ -36,7 +40,11 @@ function rowsFor(count: number, maxsize: number): Row[] {
       baseline: true,
       run: () => {
         const queue = new AsyncQueue<number>(maxsize);
-        return transfer(count, (message) => queue.send(message), () => queue.receive());
+        return transfer(
+          count,
+          (message) => queue.send(message),
+          () => queue.receive(),
+        );
       },
     },
     {
@@ -49,7 +57,11 @@ function rowsFor(count: number, maxsize: number): Row[] {
         const channel = new rx.Anycast<number>({ maxsize });
         const sender = channel.newSender();
         const receiver = channel.newReceiver();
-        return transfer(count, (message) => sender.send(message), () => receiver.receive());
+        return transfer(
+          count,
+          (message) => sender.send(message),
+          () => receiver.receive(),
+        );
       },
     },
     {
@@ -68,12 +80,20 @@ function rowsFor(count: number, maxsize: number): Row[] {
       name: 'async-channel Channel',
       run: () => {
         const channel = new Channel<number>(maxsize);
-        return transfer(count, (message) => channel.push(message), () => channel.get());
+        return transfer(
+          count,
+          (message) => channel.push(message),
+          () => channel.get(),
+        );
       },
     },
     { name: 'effect Queue.bounded', run: () => effectTransfer(count, maxsize) },
     { name: 'it-pushable (readableLength/onEmpty bound)', run: () => pushableTransfer(count, maxsize) },
-    { name: '@repeaterjs/repeater FixedBuffer', operations: count / 10, run: () => repeaterTransfer(count / 10, maxsize) },
+    {
+      name: '@repeaterjs/repeater FixedBuffer',
+      operations: count / 10,
+      run: () => repeaterTransfer(count / 10, maxsize),
+    },
   ];
 }
 

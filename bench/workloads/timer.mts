@@ -14,7 +14,10 @@ import { rxUtil } from '../libs.mjs';
 const INTERVAL = 1;
 
 /** Ticks every frame until frame `ticks`, then checks what was seen. */
-function run(ticks: number, subscribe: (scheduler: VirtualTimeScheduler, onTick: (time: number) => void) => () => void): void {
+function run(
+  ticks: number,
+  subscribe: (scheduler: VirtualTimeScheduler, onTick: (time: number) => void) => () => void,
+): void {
   const scheduler = new VirtualTimeScheduler(VirtualAction, ticks);
   let seen = 0;
   let last = 0;
