@@ -412,6 +412,24 @@ describe('bad input', () => {
       }
     });
 
+    it.each([
+      ['Anycast', () => anycastPair()],
+      ['Broadcast', () => broadcastPair()],
+    ] as const)(
+      '%s: of two concurrent ready() calls, aborting one leaves the other waiting for the next message',
+      async (_kind, make) => {
+        const [receiver, send] = make();
+        const controller = new AbortController();
+        const aborted = receiver.ready({ signal: controller.signal });
+        const waiting = receiver.ready();
+        controller.abort();
+        expect(await reasonOf(aborted)).toBe(controller.signal.reason);
+        await send(1);
+        expect(await settlementOf(waiting)).toEqual({ state: 'fulfilled', value: true });
+        expect(receiver.consume()).toBe(1);
+      },
+    );
+
     it('two concurrent receive() calls on one receiver both settle: one message each, or a ReceiverError; none hangs', async () => {
       const channel = new Anycast<number>();
       const receiver = channel.newReceiver();
