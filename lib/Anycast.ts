@@ -113,6 +113,7 @@ export class Anycast<T> {
     return SENT;
   }
 
+  /** `Anycast:<name>`, as used in error messages. */
   toString(): string {
     return `Anycast:${this._core.name}`;
   }
@@ -189,7 +190,11 @@ class AnycastCore<T> {
       blocked.stopListening?.();
       blocked.reject(this.senderClosedError(blocked.sender));
     }
-    for (let receiver = this.waitingReceivers.shift(); receiver !== undefined; receiver = this.waitingReceivers.shift()) {
+    for (
+      let receiver = this.waitingReceivers.shift();
+      receiver !== undefined;
+      receiver = this.waitingReceivers.shift()
+    ) {
       receiver.wakeAll();
     }
   }

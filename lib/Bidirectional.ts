@@ -114,9 +114,13 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
   }
 
   private channelError(original: ChannelError): ChannelError {
-    return new ChannelError(`Error in the underlying channel ${String(original.channel)}: ${original.message}`, this.owner, {
-      cause: original,
-    });
+    return new ChannelError(
+      `Error in the underlying channel ${String(original.channel)}: ${original.message}`,
+      this.owner,
+      {
+        cause: original,
+      },
+    );
   }
 }
 
@@ -170,6 +174,7 @@ export class Bidirectional<T, U> {
     await Promise.all([this.requests.close(), this.responses.close()]);
   }
 
+  /** `Bidirectional:<clientId>:<serviceId>`, as used in error messages. */
   toString(): string {
     return `Bidirectional:${this.clientId}:${this.serviceId}`;
   }

@@ -134,6 +134,7 @@ export class Broadcast<T> {
     return SENT;
   }
 
+  /** `Broadcast:<name>`, as used in error messages. */
   toString(): string {
     return `Broadcast:${this._core.name}`;
   }

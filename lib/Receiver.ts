@@ -80,7 +80,7 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
    *
    * Cancellation: an aborted call rejects with the signal's reason and takes nothing.
    *
-   * @throws {@link ReceiverStoppedError} when the receiver has stopped.
+   * @throws `ReceiverStoppedError` when the receiver has stopped.
    *
    * @example
    * ```ts

@@ -3,6 +3,7 @@
  * overflow, a Select dropping unread messages, an Observable fed into a channel that errored.
  */
 export interface ChannelsLogger {
+  /** Called with one line of text for each warning. */
   warn(message: string): void;
 }
 

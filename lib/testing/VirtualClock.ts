@@ -15,7 +15,7 @@ export interface VirtualClockOptions {
 export interface RunUntilOptions {
   /**
    * Give up once virtual time would pass this many milliseconds from now: the clock stops
-   * there and `runUntil()` rejects with a {@link ChannelsError}. A number from 0 and up.
+   * there and `runUntil()` rejects with a `ChannelsError`. A number from 0 and up.
    * @defaultValue `Infinity`
    */
   readonly timeoutMs?: number;
@@ -105,7 +105,7 @@ export class VirtualClock {
    * Runs actions one at a time, with promise callbacks in between, until `promise` settles;
    * then settles like it. The clock stays at the time of the last action run.
    *
-   * @throws {@link ChannelsError} when `promise` is still pending and nothing is scheduled (it
+   * @throws `ChannelsError` when `promise` is still pending and nothing is scheduled (it
    * would never settle), or when `timeoutMs` of virtual time went by.
    */
   async runUntil<T>(promise: PromiseLike<T>, options: RunUntilOptions = {}): Promise<T> {

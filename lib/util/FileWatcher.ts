@@ -32,7 +32,14 @@ export interface FileWatcherOptions {
   readonly eventTypes?: Iterable<FileWatcherEventType>;
 }
 
-const EVENT_TYPE = { CREATE: 'create', MODIFY: 'modify', DELETE: 'delete' } as const;
+const EVENT_TYPE = {
+  /** A file appeared. */
+  CREATE: 'create',
+  /** A file's content changed. */
+  MODIFY: 'modify',
+  /** A file was removed. */
+  DELETE: 'delete',
+} as const;
 const ALL_TYPES: ReadonlySet<FileWatcherEventType> = new Set(Object.values(EVENT_TYPE));
 /** chokidar's file events, by our name for them; directory events (addDir, unlinkDir) are not listened to. */
 const CHOKIDAR_EVENTS = [
@@ -59,10 +66,10 @@ let watcherCount = 0;
  * - **When full:** never full; stop the watcher when you no longer read it.
  * - **Closing:** `stop()` (or `close()`) takes effect at once: a pending `ready()` resolves
  *   `false`, subscribers complete, buffered events are dropped, and `consume()` throws
- *   {@link ReceiverStoppedError}; the promise it returns resolves once chokidar has released
+ *   `ReceiverStoppedError`; the promise it returns resolves once chokidar has released
  *   every file handle.
  * - **Errors:** an error chokidar reports is queued in order; `consume()` throws it as a
- *   {@link ReceiverError} whose `cause` is that error, and the watcher goes on watching.
+ *   `ReceiverError` whose `cause` is that error, and the watcher goes on watching.
  * - **Cancellation:** an aborted `ready()`/`receive()` takes nothing.
  * - **Not guaranteed:** one event per write: the file system may report a write as several
  *   changes, and a quick delete-and-recreate (an editor's atomic save) as one `modify`.
@@ -127,9 +134,9 @@ export class FileWatcher extends Receiver<FileWatcherEvent> {
   /**
    * The oldest change not consumed yet.
    *
-   * @throws {@link ReceiverError} whose `cause` is the error chokidar reported, in its place
+   * @throws `ReceiverError` whose `cause` is the error chokidar reported, in its place
    * among the events.
-   * @throws {@link ReceiverStoppedError} when the watcher was stopped.
+   * @throws `ReceiverStoppedError` when the watcher was stopped.
    */
   consume(): FileWatcherEvent {
     if (this.stopped) {

@@ -83,9 +83,6 @@ export type SelectedByName<R extends SelectReceivers> = {
  */
 export type Select<R extends SelectReceivers = SelectReceivers> = SelectMethods<R> & SelectedByName<R>;
 
-/** Receiver objects whose names are free: a reserved name is a type error. */
-type WithoutReservedNames = { readonly [K in SelectReservedName]?: never };
-
 /**
  * The constructor of {@link Select}: generic over the receivers, so that each name gets a typed
  * property.
@@ -101,7 +98,9 @@ export interface SelectConstructor {
    * @throws TypeError when `receivers` is empty or holds a non-receiver, or when a name is one of
    * {@link SelectReservedName}.
    */
-  new <const R extends SelectReceivers & WithoutReservedNames>(receivers: R): Select<R>;
+  // The Partial<Record<..., never>> makes a reserved name (`ready`, `get`, ...) a type error.
+  new <const R extends SelectReceivers & Partial<Record<SelectReservedName, never>>>(receivers: R): Select<R>;
+  /** The methods every Select has. */
   readonly prototype: SelectMethods<SelectReceivers>;
 }
 
