@@ -53,6 +53,8 @@ export class SourceSet<T> {
   private finishedCount = 0;
   /** Where the next scan starts. */
   private cursor = 0;
+  /** The state of the source the last {@link SourceSet.scan} returned (READY or STOPPED). */
+  scannedState: PollState = PENDING;
 
   constructor(readonly receivers: readonly Receiver<T>[]) {
     this.sources = receivers.map((receiver) => (isPollable(receiver) ? receiver : new PollingAdapter(receiver)));
@@ -72,14 +74,26 @@ export class SourceSet<T> {
     return this.source(index)._poll();
   }
 
-  /** The first unfinished source, from the cursor on, that is not PENDING; `-1` when none is. */
+  /**
+   * The first unfinished source, from the cursor on, that is not PENDING; `-1` when none is.
+   * The state it was found in is left in {@link SourceSet.scannedState}, so that the caller
+   * does not poll it a second time.
+   */
   scan(): number {
-    const count = this.sources.length;
+    // One flat loop, no `% count` and no helper calls: this runs once per message.
+    const sources = this.sources;
+    const finished = this.finished;
+    const count = sources.length;
+    let index = this.cursor;
     for (let step = 0; step < count; step++) {
-      const index = (this.cursor + step) % count;
-      if (!this.isFinished(index) && this.stateAt(index) !== PENDING) {
-        return index;
+      if (finished[index] !== true) {
+        const state = (sources[index] as Source<T>)._poll();
+        if (state !== PENDING) {
+          this.scannedState = state;
+          return index;
+        }
       }
+      index = index + 1 === count ? 0 : index + 1;
     }
     return -1;
   }
@@ -97,8 +111,9 @@ export class SourceSet<T> {
 
   /** Takes the message (or error) of source `index`; the next scan starts after it. */
   consume(index: number): T {
-    this.cursor = (index + 1) % this.sources.length;
-    return this.source(index).consume();
+    const next = index + 1;
+    this.cursor = next === this.sources.length ? 0 : next;
+    return (this.sources[index] as Source<T>).consume();
   }
 
   finish(index: number): void {

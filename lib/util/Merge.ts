@@ -130,14 +130,15 @@ export class Merge<T> extends Receiver<T> {
     if (this.stopped) {
       return STOPPED;
     }
-    for (let index = this.sources.scan(); index >= 0; index = this.sources.scan()) {
-      if (this.sources.stateAt(index) === READY) {
+    const sources = this.sources;
+    for (let index = sources.scan(); index >= 0; index = sources.scan()) {
+      if (sources.scannedState === READY) {
         this.announced = index;
         return READY;
       }
-      this.sources.finish(index);
+      sources.finish(index);
     }
-    return this.sources.allFinished ? STOPPED : PENDING;
+    return sources.allFinished ? STOPPED : PENDING;
   }
 
   /** @internal */

@@ -1,5 +1,5 @@
 import { ReceiverStoppedError } from '../errors';
-import { STOPPED } from '../internal/readiness';
+import { STOPPED, type PollState } from '../internal/readiness';
 import type { SourceSet } from '../internal/SourceSet';
 import type { Receiver } from '../Receiver';
 
@@ -79,14 +79,15 @@ export class Selected<T> {
   }
 
   /**
-   * Takes the turn of `sources`' receiver `index`: consumes its message (or error), or, when it
-   * has stopped, gets its stop error and marks it finished.
+   * Takes the turn of `sources`' receiver `index`, whose state (not PENDING) is `state`:
+   * consumes its message (or error), or, when it has stopped, gets its stop error and marks it
+   * finished.
    *
    * @internal
    */
-  static _take<T>(sources: SourceSet<T>, index: number): Selected<T> {
+  static _take<T>(sources: SourceSet<T>, index: number, state: PollState = sources.stateAt(index)): Selected<T> {
     const receiver = sources.receivers[index] as Receiver<T>;
-    const stopped = sources.stateAt(index) === STOPPED;
+    const stopped = state === STOPPED;
     let outcome: Outcome<T>;
     try {
       outcome = { message: sources.consume(index) };

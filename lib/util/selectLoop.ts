@@ -182,7 +182,7 @@ class SelectIterator<T> implements AsyncIterableIterator<Selected<T>, undefined>
     }
     const index = this.sources.scan();
     if (index >= 0) {
-      this.lastYielded = Selected._take(this.sources, index);
+      this.lastYielded = Selected._take(this.sources, index, this.sources.scannedState);
       return { done: false, value: this.lastYielded };
     }
     if (this.sources.allFinished) {
