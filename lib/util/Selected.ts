@@ -3,9 +3,6 @@ import { STOPPED, type PollState } from '../internal/readiness';
 import type { SourceSet } from '../internal/SourceSet';
 import type { Receiver } from '../Receiver';
 
-/** What a receiver's `consume()` gave: a message, or the error it threw. */
-type Outcome<T> = { readonly message: T } | { readonly exception: unknown };
-
 /**
  * One receiver's turn, handed out by {@link select} (the successor API) and by
  * {@link Select} (the seed's API): the message that was taken from the receiver, or the error
@@ -33,11 +30,18 @@ export class Selected<T> {
   readonly _receiver: Receiver<T>;
   /** @internal Set by the first {@link selectedFrom} call that matched this item's receiver. */
   _handled = false;
-  readonly #outcome: Outcome<T>;
+  /** Whether `consume()` threw: then `#value` is the error, else the message. */
+  readonly #failed: boolean;
+  // One field for the message or the error, not an outcome object: an item is made per message.
+  readonly #value: unknown;
+  /** Whether `#value` is a {@link ReceiverStoppedError}, tested once here, not at every read. */
+  readonly #stopped: boolean;
 
-  private constructor(receiver: Receiver<T>, outcome: Outcome<T>) {
+  private constructor(receiver: Receiver<T>, failed: boolean, value: unknown) {
     this._receiver = receiver;
-    this.#outcome = outcome;
+    this.#failed = failed;
+    this.#value = value;
+    this.#stopped = failed && value instanceof ReceiverStoppedError;
   }
 
   /**
@@ -47,22 +51,20 @@ export class Selected<T> {
    * had stopped); see {@link Selected.exception}.
    */
   get message(): T {
-    const outcome = this.#outcome;
-    if ('exception' in outcome) {
-      throw outcome.exception;
+    if (this.#failed) {
+      throw this.#value;
     }
-    return outcome.message;
+    return this.#value as T;
   }
 
   /** The error the receiver's `consume()` threw, or `undefined` when it gave a message. */
   get exception(): unknown {
-    const outcome = this.#outcome;
-    return 'exception' in outcome ? outcome.exception : undefined;
+    return this.#failed ? this.#value : undefined;
   }
 
   /** Whether the receiver had stopped: then `exception` is its {@link ReceiverStoppedError}. */
   get wasStopped(): boolean {
-    return this.exception instanceof ReceiverStoppedError;
+    return this.#stopped;
   }
 
   /**
@@ -87,26 +89,19 @@ export class Selected<T> {
    */
   static _take<T>(sources: SourceSet<T>, index: number, state: PollState = sources.stateAt(index)): Selected<T> {
     const receiver = sources.receivers[index] as Receiver<T>;
-    const stopped = state === STOPPED;
-    let outcome: Outcome<T>;
+    let item: Selected<T>;
     try {
-      outcome = { message: sources.consume(index) };
+      item = new Selected(receiver, false, sources.consume(index));
     } catch (exception) {
-      outcome = { exception };
+      item = new Selected(receiver, true, exception);
     }
-    const item = new Selected(receiver, stopped ? stopOutcome(receiver, outcome) : outcome);
+    if (state === STOPPED && !item.wasStopped) {
+      // A stopped receiver that gave a message or another error: its item is still a stop.
+      item = new Selected(receiver, true, new ReceiverStoppedError(receiver, { cause: item.exception }));
+    }
     if (item.wasStopped) {
       sources.finish(index);
     }
     return item;
   }
-}
-
-/** A stopped receiver's outcome as a ReceiverStoppedError, even from a receiver that threw another. */
-function stopOutcome<T>(receiver: Receiver<T>, outcome: Outcome<T>): Outcome<T> {
-  if ('exception' in outcome && outcome.exception instanceof ReceiverStoppedError) {
-    return outcome;
-  }
-  const cause = 'exception' in outcome ? outcome.exception : undefined;
-  return { exception: new ReceiverStoppedError(receiver, { cause }) };
 }
