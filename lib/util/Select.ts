@@ -96,9 +96,9 @@ export interface SelectConstructor {
   /**
    * @param receivers - the receivers by name, at least one.
    * @throws TypeError when `receivers` is empty or holds a non-receiver, or when a name is one of
-   * {@link SelectReservedName}.
+   * {@link SelectReservedName}; `Partial<Record<SelectReservedName, never>>` makes such a name a type
+   * error too.
    */
-  // The Partial<Record<..., never>> makes a reserved name (`ready`, `get`, ...) a type error.
   new <const R extends SelectReceivers & Partial<Record<SelectReservedName, never>>>(receivers: R): Select<R>;
   /** The methods every Select has. */
   readonly prototype: SelectMethods<SelectReceivers>;

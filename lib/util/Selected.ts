@@ -76,6 +76,7 @@ export class Selected<T> {
     return this.wasStopped ? undefined : this.message;
   }
 
+  /** `Selected:<receiver>`, for logs and error messages. */
   toString(): string {
     return `Selected:${String(this._receiver)}`;
   }

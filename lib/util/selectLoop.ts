@@ -21,7 +21,9 @@ declare const selectedFromBrand: unique symbol;
  * ```
  */
 export interface SelectedFrom<R> {
+  /** The receiver the item was matched to; it exists only in the type. */
   readonly [selectedFromBrand]: R;
+  /** The message, typed as the matched receiver's. */
   readonly message: MessageOf<R>;
 }
 
