@@ -39,11 +39,7 @@ export default {
       testMatch,
       // Volume and heap rounds take seconds per run and kill no mutant that faster specs do not:
       // they check the whole, not a branch.
-      testPathIgnorePatterns: [
-        '/node_modules/',
-        '/spec/reliability/volume',
-        '/spec/reliability/resources',
-      ],
+      testPathIgnorePatterns: ['/node_modules/', '/spec/reliability/volume', '/spec/reliability/resources'],
       collectCoverage: false,
     },
   },
@@ -53,6 +49,8 @@ export default {
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   thresholds: { high: 85, low: 70, break: null },
+  // Generated folders stay out of the sandbox copy (others may be rewriting them meanwhile).
+  ignorePatterns: ['/docs', '/coverage', '/reports', '/dist', '/.ci'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
 };
