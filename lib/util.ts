@@ -19,7 +19,13 @@ export type { MessageOf } from './util/Merge';
 export { MergeNamed } from './util/MergeNamed';
 export type { NamedMessage, NamedReceivers } from './util/MergeNamed';
 export { Select } from './util/Select';
-export type { SelectConstructor, SelectedByName, SelectMethods, SelectReceivers, SelectReservedName } from './util/Select';
+export type {
+  SelectConstructor,
+  SelectedByName,
+  SelectMethods,
+  SelectReceivers,
+  SelectReservedName,
+} from './util/Select';
 export { Selected } from './util/Selected';
 export { select, selectedFrom, SelectError, UnhandledSelectedError } from './util/selectLoop';
 export type { SelectedFrom } from './util/selectLoop';
