@@ -19,24 +19,22 @@ import {
   type Receiver,
   type Sender,
 } from 'rx-channels';
-import { flushMicrotasks, thrownBy, track, type Settlement } from '../helpers/async';
+import { flushMicrotasks, thrownBy, track } from '../helpers/async';
+import {
+  abortController,
+  abortedBy,
+  abortMode,
+  command as worldCommand,
+  fulfilled,
+  PENDING,
+  rejected,
+  settledAsExpected,
+  type AbortMode,
+  type Expectation,
+  type Operation,
+  type ReceiveKind,
+} from '../helpers/model';
 import { propertyParameters, propertyTimeout } from '../helpers/properties';
-
-type AbortMode = 'none' | 'before' | 'later';
-type ReceiveKind = 'ready' | 'receive';
-
-/** What the model says an operation's promise must be doing now. */
-type Expectation =
-  | { readonly state: 'pending' }
-  | { readonly state: 'fulfilled'; readonly value: unknown }
-  | { readonly state: 'rejected'; readonly check: (reason: unknown) => void };
-
-interface Operation {
-  readonly label: string;
-  readonly tracker: { current(): Settlement<unknown> };
-  readonly controller: AbortController;
-  expectation: Expectation;
-}
 
 interface SendOperation extends Operation {
   readonly id: number;
@@ -55,20 +53,6 @@ interface ReceiverSlot {
   closed: boolean;
   /** Its calls that wait: at most one `receive()`, or any number of `ready()`. */
   pending: ReceiveOperation[];
-}
-
-const PENDING: Expectation = { state: 'pending' };
-
-function fulfilled(value: unknown): Expectation {
-  return { state: 'fulfilled', value };
-}
-
-function rejected(check: (reason: unknown) => void): Expectation {
-  return { state: 'rejected', check };
-}
-
-function abortedBy(controller: AbortController): Expectation {
-  return rejected((reason) => expect(reason).toBe(controller.signal.reason));
 }
 
 /** The real channel and its model, side by side. */
@@ -366,32 +350,6 @@ class AnycastWorld {
   }
 }
 
-/** Checks one operation against its expectation; returns whether it is settled and done with. */
-function settledAsExpected(operation: Operation): boolean {
-  const settlement = operation.tracker.current();
-  const expectation = operation.expectation;
-  if (settlement.state !== expectation.state) {
-    // Only build the labelled comparison when it fails: expect() per step is the slow part.
-    expect({ label: operation.label, state: settlement.state }).toEqual({
-      label: operation.label,
-      state: expectation.state,
-    });
-  }
-  if (
-    expectation.state === 'fulfilled' &&
-    settlement.state === 'fulfilled' &&
-    !Object.is(settlement.value, expectation.value)
-  ) {
-    expect({ label: operation.label, value: settlement.value }).toEqual({
-      label: operation.label,
-      value: expectation.value,
-    });
-  } else if (expectation.state === 'rejected' && settlement.state === 'rejected') {
-    expectation.check(settlement.reason);
-  }
-  return expectation.state !== 'pending';
-}
-
 function stoppedOutcome(kind: ReceiveKind, channel: Anycast<number> | undefined): Expectation {
   return kind === 'ready' ? fulfilled(false) : rejected((reason) => expectStopped(reason, channel));
 }
@@ -408,35 +366,15 @@ function expectStopped(reason: unknown, channel: Anycast<number> | undefined): v
   }
 }
 
-function abortController(abort: AbortMode): AbortController {
-  const controller = new AbortController();
-  if (abort === 'before') {
-    controller.abort();
-  }
-  return controller;
-}
-
 function byNumber(left: number, right: number): number {
   return left - right;
 }
 
 const SENDERS = 3;
 const MAX_RECEIVERS = 4;
-const abortMode = fc.constantFrom<AbortMode>('none', 'none', 'later', 'before');
 
 type Command = fc.AsyncCommand<AnycastWorld, AnycastWorld>;
-
-function command(
-  label: string,
-  canRun: (world: AnycastWorld) => boolean,
-  act: (world: AnycastWorld) => Promise<void>,
-): Command {
-  return {
-    check: canRun,
-    run: async (_model, world) => act(world),
-    toString: () => label,
-  };
-}
+const command = worldCommand<AnycastWorld>;
 
 /** A receiver may start a wait unless that would make two consumers of one receiver. */
 function canStart(world: AnycastWorld, index: number, kind: ReceiveKind): boolean {

@@ -16,24 +16,26 @@ import {
   type Peekable,
   type Sender,
 } from 'rx-channels';
-import { flushMicrotasks, thrownBy, track, type Settlement } from '../helpers/async';
+import { flushMicrotasks, thrownBy, track } from '../helpers/async';
+import {
+  abortController,
+  abortedBy,
+  abortMode,
+  command as worldCommand,
+  fulfilled,
+  PENDING,
+  rejected,
+  settledAsExpected,
+  type AbortMode,
+  type Expectation,
+  type Operation,
+  type ReceiveKind,
+} from '../helpers/model';
 import { captureWarnings } from '../helpers/logger';
 import { propertyParameters, propertyTimeout } from '../helpers/properties';
 
-type AbortMode = 'none' | 'before' | 'later';
-type ReceiveKind = 'ready' | 'receive';
-
-type Expectation =
-  | { readonly state: 'pending' }
-  | { readonly state: 'fulfilled'; readonly value: unknown }
-  | { readonly state: 'rejected'; readonly check: (reason: unknown) => void };
-
-interface Operation {
-  readonly label: string;
+interface BroadcastOperation extends Operation {
   readonly kind: ReceiveKind | 'send';
-  readonly tracker: { current(): Settlement<unknown> };
-  readonly controller: AbortController;
-  expectation: Expectation;
 }
 
 /** One receiver, real and modelled. */
@@ -50,21 +52,7 @@ interface ReceiverSlot {
   announced: boolean;
   closedByUser: boolean;
   invalidated: boolean;
-  pending: Operation[];
-}
-
-const PENDING: Expectation = { state: 'pending' };
-
-function fulfilled(value: unknown): Expectation {
-  return { state: 'fulfilled', value };
-}
-
-function rejected(check: (reason: unknown) => void): Expectation {
-  return { state: 'rejected', check };
-}
-
-function abortedBy(controller: AbortController): Expectation {
-  return rejected((reason) => expect(reason).toBe(controller.signal.reason));
+  pending: BroadcastOperation[];
 }
 
 function invalidatedError(reason: unknown): void {
@@ -86,7 +74,7 @@ class BroadcastWorld {
   readonly hubSeen: number[] = [];
   hubCompleted = false;
   readonly sent: number[] = [];
-  private watched: Operation[] = [];
+  private watched: BroadcastOperation[] = [];
   private nextId = 0;
 
   constructor(
@@ -216,7 +204,7 @@ class BroadcastWorld {
 
   async abortPending(choice: number): Promise<void> {
     const candidates = this.slots.flatMap((slot) => slot.pending);
-    const operation = candidates[choice % candidates.length] as Operation;
+    const operation = candidates[choice % candidates.length] as BroadcastOperation;
     for (const slot of this.slots) {
       slot.pending = slot.pending.filter((candidate) => candidate !== operation);
     }
@@ -245,11 +233,11 @@ class BroadcastWorld {
 
   private watch(
     label: string,
-    kind: Operation['kind'],
+    kind: BroadcastOperation['kind'],
     promise: Promise<unknown>,
     controller: AbortController,
-  ): Operation {
-    const operation: Operation = { label, kind, tracker: track(promise), controller, expectation: PENDING };
+  ): BroadcastOperation {
+    const operation: BroadcastOperation = { label, kind, tracker: track(promise), controller, expectation: PENDING };
     this.watched.push(operation);
     return operation;
   }
@@ -371,51 +359,10 @@ class BroadcastWorld {
   }
 }
 
-function settledAsExpected(operation: Operation): boolean {
-  const settlement = operation.tracker.current();
-  const expectation = operation.expectation;
-  if (settlement.state !== expectation.state) {
-    // Only build the labelled comparison when it fails: expect() per step is the slow part.
-    expect({ label: operation.label, state: settlement.state }).toEqual({
-      label: operation.label,
-      state: expectation.state,
-    });
-  }
-  if (
-    expectation.state === 'fulfilled' &&
-    settlement.state === 'fulfilled' &&
-    !Object.is(settlement.value, expectation.value)
-  ) {
-    expect({ label: operation.label, value: settlement.value }).toEqual({
-      label: operation.label,
-      value: expectation.value,
-    });
-  } else if (expectation.state === 'rejected' && settlement.state === 'rejected') {
-    expectation.check(settlement.reason);
-  }
-  return expectation.state !== 'pending';
-}
-
-function abortController(abort: AbortMode): AbortController {
-  const controller = new AbortController();
-  if (abort === 'before') {
-    controller.abort();
-  }
-  return controller;
-}
-
 const MAX_RECEIVERS = 4;
-const abortMode = fc.constantFrom<AbortMode>('none', 'none', 'later', 'before');
 
 type Command = fc.AsyncCommand<BroadcastWorld, BroadcastWorld>;
-
-function command(
-  label: string,
-  canRun: (world: BroadcastWorld) => boolean,
-  act: (world: BroadcastWorld) => Promise<void>,
-): Command {
-  return { check: canRun, run: async (_model, world) => act(world), toString: () => label };
-}
+const command = worldCommand<BroadcastWorld>;
 
 function canStart(world: BroadcastWorld, index: number, kind: ReceiveKind): boolean {
   const slot = world.slots[index];
