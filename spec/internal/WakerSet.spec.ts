@@ -67,6 +67,17 @@ describe('WakerSet', () => {
     expect(log).toEqual(['a']);
   });
 
+  it('removing a waker that is not in the set leaves every other waker parked, with several parked', () => {
+    const log: string[] = [];
+    const set = new WakerSet();
+    set.add(recordingWaker(log, 'a'));
+    set.add(recordingWaker(log, 'b'));
+    set.add(recordingWaker(log, 'c'));
+    set.remove(recordingWaker(log, 'x'));
+    set.wakeAll();
+    expect(log).toEqual(['a', 'b', 'c']);
+  });
+
   it('a waker that parks again during wakeAll() is kept for the next round, not called now', () => {
     const log: string[] = [];
     const set = new WakerSet();
