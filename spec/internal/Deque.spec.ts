@@ -91,6 +91,24 @@ describe('Deque', () => {
     }
   });
 
+  it('starts with the smallest power-of-two ring (at least 4) that holds the initial capacity', () => {
+    const ringSize = (deque: Deque<number>): number => (deque as unknown as { slots: unknown[] }).slots.length;
+    const sizes = [0, 1, 4, 5, 16, 17, 100].map((capacity) => ringSize(new Deque<number>(capacity)));
+    expect(sizes).toEqual([4, 4, 4, 8, 16, 32, 128]);
+  });
+
+  it('holds its initial capacity, pushed or unshifted, without reallocating the ring', () => {
+    const deque = new Deque<number>(8);
+    const slotsOf = (): unknown[] => (deque as unknown as { slots: unknown[] }).slots;
+    const ring = slotsOf();
+    for (let value = 0; value < 4; value++) {
+      deque.push(value);
+      deque.unshift(-value - 1);
+    }
+    expect(slotsOf()).toBe(ring);
+    expect(deque.toArray()).toEqual([-4, -3, -2, -1, 0, 1, 2, 3]);
+  });
+
   it('does not keep a shifted element alive', () => {
     const deque = new Deque<object>(4);
     deque.push({});
