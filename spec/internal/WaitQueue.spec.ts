@@ -1,4 +1,4 @@
-import { WaitQueue } from '../../lib/internal/WaitQueue';
+import { WaitQueue, waitNode } from '../../lib/internal/WaitQueue';
 
 function drain<T>(queue: WaitQueue<T>): T[] {
   const values: T[] = [];
@@ -62,6 +62,19 @@ describe('WaitQueue', () => {
     queue.remove(a);
     expect(queue.length).toBe(1);
     expect(drain(queue)).toEqual(['c']);
+  });
+
+  it('pushNode() of a node already in line is ignored; after it leaves it can queue again', () => {
+    const queue = new WaitQueue<string>();
+    const a = waitNode('a');
+    queue.pushNode(a);
+    queue.push('b');
+    queue.pushNode(a);
+    expect(queue.length).toBe(2);
+    expect(drain(queue)).toEqual(['a', 'b']);
+    queue.push('c');
+    queue.pushNode(a);
+    expect(drain(queue)).toEqual(['c', 'a']);
   });
 
   it('a removed node keeps no link into the queue', () => {
