@@ -220,6 +220,30 @@ describe('Receiver', () => {
     });
   });
 
+  describe('waits on map() and filter() results', () => {
+    it.each([
+      ['map()', (receiver: Receiver<number>) => receiver.map((message) => message)],
+      ['filter()', (receiver: Receiver<number>) => receiver.filter(() => true)],
+    ])('an aborted ready() on a %s result leaves the wrapped receiver out of the waiting line', async (_name, wrap) => {
+      const channel = new Anycast<number>();
+      const wrapped = wrap(channel.newReceiver());
+      const controller = new AbortController();
+      const aborted = wrapped.ready({ signal: controller.signal });
+      controller.abort();
+      await expect(aborted).rejects.toBe(controller.signal.reason);
+      const other = channel.newReceiver().receive();
+      await channel.newSender().send(1);
+      await expect(other).resolves.toBe(1);
+    });
+
+    it('consume() on a filter() result before ready() says so', () => {
+      const filtered = new Anycast<number>().newReceiver().filter(() => true);
+      expect(() => filtered.consume()).toThrow(
+        new ReceiverError('consume() was called before ready() resolved true', filtered),
+      );
+    });
+  });
+
   describe('filter()', () => {
     it('gives the messages for which the predicate holds, in order', async () => {
       const { sender, receiver } = anycastPair<number>();
