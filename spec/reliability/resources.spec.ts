@@ -314,7 +314,9 @@ describe('resources', () => {
       await loop.return?.();
       expect([await pending, await mergeWait, (await loopWait).done]).toEqual([false, false, true]);
       await flushMicrotasks();
-      expect(timerResources()).toBe(before);
+      // At most as many as before: a timeout left by an earlier test may have fired meanwhile,
+      // and the four timeouts made here would show as more.
+      expect(timerResources()).toBeLessThanOrEqual(before);
       for (const timer of [subscribed, merged, selected]) {
         timer.stop();
       }
@@ -329,7 +331,7 @@ describe('resources', () => {
       controller.abort();
       expect(await reasonOf(waiting)).toBe(controller.signal.reason);
       await flushMicrotasks();
-      expect(timerResources()).toBe(before);
+      expect(timerResources()).toBeLessThanOrEqual(before);
       timer.stop();
     });
 
