@@ -8,6 +8,7 @@ import {
   type Receiver,
 } from 'rx-channels';
 import { abortListenerCount, flushMicrotasks, reasonOf, settlementOf, thrownBy, track } from './helpers/async';
+import { itLeavesNoAbortListeners } from './helpers/abortListeners';
 import { drain, receiveMany } from './helpers/receivers';
 
 describe('Anycast', () => {
@@ -368,46 +369,7 @@ describe('Anycast', () => {
       await expect(next).resolves.toBe(1);
     });
 
-    it('close() settles the waits on a long-lived signal and leaves none of their abort listeners', async () => {
-      const channel = new Anycast<number>();
-      const controller = new AbortController();
-      const options = { signal: controller.signal };
-      const waits = [
-        channel.newReceiver().ready(options),
-        channel.newReceiver().ready(options),
-        channel
-          .newReceiver()
-          .receive(options)
-          .catch(() => false),
-      ];
-      expect(abortListenerCount(controller.signal)).toBe(3);
-      await channel.close();
-      await expect(Promise.all(waits)).resolves.toEqual([false, false, false]);
-      expect(abortListenerCount(controller.signal)).toBe(0);
-    });
-
-    it('many receive() calls on one long-lived signal leave no abort listener behind', async () => {
-      const channel = new Anycast<number>();
-      const receiver = channel.newReceiver();
-      const sender = channel.newSender();
-      const controller = new AbortController();
-      for (let n = 0; n < 20; n++) {
-        const received = receiver.receive({ signal: controller.signal });
-        await sender.send(n);
-        await expect(received).resolves.toBe(n);
-      }
-      expect(abortListenerCount(controller.signal)).toBe(0);
-    });
-
-    it('a receive() that resolved removes its abort listener', async () => {
-      const channel = new Anycast<number>();
-      const receiver = channel.newReceiver();
-      const controller = new AbortController();
-      const received = receiver.receive({ signal: controller.signal });
-      await channel.newSender().send(1);
-      await expect(received).resolves.toBe(1);
-      expect(abortListenerCount(controller.signal)).toBe(0);
-    });
+    itLeavesNoAbortListeners(() => new Anycast<number>());
 
     it('delivers every accepted message exactly once and in order under random interleavings of sends, receives and aborts', async () => {
       await fc.assert(

@@ -10,6 +10,7 @@ import {
 } from 'rx-channels';
 import { lastValueFrom, toArray } from 'rxjs';
 import { abortListenerCount, flushMicrotasks, reasonOf, settlementOf, thrownBy, track } from './helpers/async';
+import { itLeavesNoAbortListeners } from './helpers/abortListeners';
 import { canCollect, collectUntil } from './helpers/gc';
 import { captureWarnings } from './helpers/logger';
 import { drain, receiveMany } from './helpers/receivers';
@@ -553,46 +554,7 @@ describe('Broadcast', () => {
       expect(await receiver.receive()).toBe(1);
     });
 
-    it('close() settles the waits on a long-lived signal and leaves none of their abort listeners', async () => {
-      const channel = new Broadcast<number>('x');
-      const controller = new AbortController();
-      const options = { signal: controller.signal };
-      const waits = [
-        channel.newReceiver().ready(options),
-        channel.newReceiver().ready(options),
-        channel
-          .newReceiver()
-          .receive(options)
-          .catch(() => false),
-      ];
-      expect(abortListenerCount(controller.signal)).toBe(3);
-      await channel.close();
-      await expect(Promise.all(waits)).resolves.toEqual([false, false, false]);
-      expect(abortListenerCount(controller.signal)).toBe(0);
-    });
-
-    it('many receive() calls on one long-lived signal leave no abort listener behind', async () => {
-      const channel = new Broadcast<number>('x');
-      const receiver = channel.newReceiver();
-      const sender = channel.newSender();
-      const controller = new AbortController();
-      for (let n = 0; n < 20; n++) {
-        const received = receiver.receive({ signal: controller.signal });
-        await sender.send(n);
-        await expect(received).resolves.toBe(n);
-      }
-      expect(abortListenerCount(controller.signal)).toBe(0);
-    });
-
-    it('a receive() that resolved leaves no abort listener', async () => {
-      const channel = new Broadcast<number>('x');
-      const receiver = channel.newReceiver();
-      const controller = new AbortController();
-      const received = receiver.receive({ signal: controller.signal });
-      await channel.newSender().send(1);
-      await expect(received).resolves.toBe(1);
-      expect(abortListenerCount(controller.signal)).toBe(0);
-    });
+    itLeavesNoAbortListeners(() => new Broadcast<number>('x'));
 
     it('a receiver stays uncollectable while one of several waits is still pending', async () => {
       const channel = new Broadcast<number>('x');
