@@ -30,7 +30,8 @@ const DONE: Promise<IteratorResult<never>> = Promise.resolve({ value: undefined,
  * - **Ready:** `ready()` resolves `true` when a message (or an error) is ready, `false` once the
  *   receiver has stopped; it stays ready, resolving at once, until `consume()`.
  * - **Consumers:** one consumer at a time. Concurrent `ready()` calls all resolve when a message
- *   is ready and `consume()` hands it to one of them; for several consumers, make receivers.
+ *   is ready and `consume()` hands it to one of them; concurrent `receive()` calls and iterators
+ *   each wait for a message of their own. For several consumers, make several receivers.
  * - **Cancellation:** an aborted `ready()` or `receive()` rejects with the signal's reason and
  *   takes nothing: every message stays in place for the next call.
  * - **Observable:** cold. While subscribed it takes messages and emits them synchronously, in
@@ -189,11 +190,27 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
     return this.constructor.name;
   }
 
-  private async receiveAfterReady(signal: AbortSignal | undefined): Promise<T> {
-    await this.ready(signal === undefined ? undefined : { signal });
+  private receiveAfterReady(signal: AbortSignal | undefined): Promise<T> {
     // On a stopped receiver consume() throws its ReceiverStoppedError, with the cause it knows.
-    return this.consume();
+    return whenReadyForThisCall(this, signal === undefined ? undefined : { signal }, () => this.consume());
   }
+}
+
+/**
+ * Waits with `ready()` until this call can consume, then runs `take` in the same tick: a
+ * concurrent consumer of the same receiver may take the message that `ready()` announced, and
+ * then this call waits for the next one.
+ */
+async function whenReadyForThisCall<R>(
+  receiver: Receiver<unknown>,
+  options: AbortOptions | undefined,
+  take: (ready: boolean) => R | Promise<R>,
+): Promise<R> {
+  let ready = await receiver.ready(options);
+  while (ready && isPollable(receiver) && receiver._poll() === PENDING) {
+    ready = await receiver.ready(options);
+  }
+  return take(ready);
 }
 
 function consumeNow<T>(receiver: Receiver<T>): Promise<T> {
@@ -234,11 +251,8 @@ class ReceiverIterator<T> implements AsyncIterator<T> {
     }
   }
 
-  private async nextAfterReady(): Promise<IteratorResult<T>> {
-    if (!(await this.receiver.ready())) {
-      return DONE;
-    }
-    return this.consumeResult();
+  private nextAfterReady(): Promise<IteratorResult<T>> {
+    return whenReadyForThisCall(this.receiver, undefined, (ready) => (ready ? this.consumeResult() : DONE));
   }
 }
 

@@ -118,6 +118,51 @@ describe('Receiver', () => {
       expect(await receiveMany(receiver, 3)).toEqual([undefined, null, 0]);
     });
 
+    it.each([
+      ['Anycast', () => anycastPair<number>()],
+      [
+        'Broadcast',
+        () => {
+          const channel = new Broadcast<number>('b');
+          return { channel, receiver: channel.newReceiver(), sender: channel.newSender() };
+        },
+      ],
+    ])('concurrent receive() calls on one %s receiver each take a message of their own', async (_kind, make) => {
+      const { sender, receiver } = make();
+      const first = receiver.receive();
+      const second = receiver.receive();
+      await sender.send(1);
+      await flushMicrotasks();
+      await sender.send(2);
+      await expect(Promise.all([first, second])).resolves.toEqual([1, 2]);
+    });
+
+    it('a concurrent receive() that lost the message to another consumer stays abortable', async () => {
+      const { sender, receiver } = anycastPair<number>();
+      const controller = new AbortController();
+      const first = receiver.receive();
+      const second = track(receiver.receive({ signal: controller.signal }));
+      await sender.send(1);
+      await expect(first).resolves.toBe(1);
+      await flushMicrotasks();
+      expect(second.current().state).toBe('pending');
+      controller.abort(new Error('gave up'));
+      await flushMicrotasks();
+      expect(second.current()).toEqual({ state: 'rejected', reason: new Error('gave up') });
+      await sender.send(2);
+      expect(await receiver.receive()).toBe(2);
+    });
+
+    it('a concurrent receive() that lost the message rejects with ReceiverStoppedError when the channel closes', async () => {
+      const { channel, sender, receiver } = anycastPair<number>();
+      const first = receiver.receive();
+      const second = receiver.receive();
+      await sender.send(1);
+      await expect(first).resolves.toBe(1);
+      await channel.close();
+      await expect(second).rejects.toBeInstanceOf(ReceiverStoppedError);
+    });
+
     it('throws a TypeError for a signal that is not an AbortSignal', () => {
       const { receiver } = anycastPair<number>();
       expect(() => receiver.receive({ signal: {} as AbortSignal })).toThrow(TypeError);
@@ -168,6 +213,19 @@ describe('Receiver', () => {
         break;
       }
       expect(await receiver.receive()).toBe(2);
+    });
+
+    it('two loops over one receiver share its messages, none lost or repeated', async () => {
+      const { channel, sender, receiver } = anycastPair<number>(1);
+      const loops = Promise.all([drain(receiver), drain(receiver)]);
+      for (let message = 0; message < 20; message++) {
+        await sender.send(message);
+      }
+      await channel.close();
+      const [left, right] = await loops;
+      expect([...left, ...right].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+      expect(left.length).toBeGreaterThan(0);
+      expect(right.length).toBeGreaterThan(0);
     });
 
     it('throws an error that is not a stop out of the loop', async () => {
