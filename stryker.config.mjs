@@ -10,9 +10,9 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const baseJestConfig = require('./jest.config.js');
 
-/** The specs of lib/Anycast.ts, Broadcast.ts, Receiver.ts, Sender.ts, errors.ts and lib/internal/. */
+/** The specs of the channels, receivers, errors, logger and lib/internal/. */
 const CORE_SPECS = [
-  '**/spec/{Anycast,Broadcast,Receiver,Sender,errors}.spec.ts',
+  '**/spec/{Anycast,Broadcast,Bidirectional,Peekable,Receiver,Sender,errors,logger}.spec.ts',
   '**/spec/internal/*.spec.ts',
   '**/spec/properties/{anycast,broadcast}.model.spec.ts',
   '**/spec/reliability/badInput.spec.ts',
