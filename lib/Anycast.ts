@@ -46,7 +46,8 @@ interface BlockedSend<T> {
  * - **When full:** `send()` waits until a receiver makes room; nothing is dropped.
  * - **Receivers:** a message goes to one receiver; a waiting receiver is handed it in the
  *   sender's call stack. A receiver whose `ready()` resolved holds that message for itself; if
- *   it is closed before consuming, the message goes back to the front of the channel.
+ *   it is closed (or garbage-collected) before consuming, the message goes back to the front
+ *   of the channel.
  * - **Closing:** `send()` throws {@link SenderError} (cause {@link ChannelClosedError}), blocked
  *   senders are released with it; receivers drain the buffer, then stop with
  *   {@link ReceiverStoppedError} (cause {@link ChannelClosedError}).
@@ -252,10 +253,34 @@ class AnycastSender<T> extends Sender<T> implements ChannelSender<T> {
   }
 }
 
+/**
+ * The message a receiver was handed or reserved, kept until `consume()` or `close()`. It lives
+ * apart from the receiver so that it outlives one that is garbage-collected while holding it.
+ */
+interface Reservation<T> {
+  /** Where the message goes back; a method, so that a `Reservation<T>` fits the registry's `Reservation<unknown>`. */
+  readonly core: { giveBack(message: T): void };
+  holding: boolean;
+  message: T | undefined;
+}
+
+/** Takes the message out of a reservation that holds one. */
+function takeReserved<T>(reservation: Reservation<T>): T {
+  const message = reservation.message as T;
+  reservation.message = undefined;
+  reservation.holding = false;
+  return message;
+}
+
+/** Gives back the message of a receiver collected without `close()`, as `close()` would. */
+const collectedReceivers = new FinalizationRegistry<Reservation<unknown>>((reservation) => {
+  if (reservation.holding) {
+    reservation.core.giveBack(takeReserved(reservation));
+  }
+});
+
 class AnycastReceiver<T> extends Receiver<T> implements Pollable {
-  /** The message this receiver was handed or reserved, kept until `consume()` or `close()`. */
-  private reserved: T | undefined;
-  private isHolding = false;
+  private readonly reservation: Reservation<T>;
   /** Set once by `close()`; never unset. */
   private closed = false;
   /** Pending `ready()` calls and Observable subscribers of this receiver. */
@@ -265,6 +290,8 @@ class AnycastReceiver<T> extends Receiver<T> implements Pollable {
 
   constructor(private readonly core: AnycastCore<T>) {
     super();
+    this.reservation = { core, holding: false, message: undefined };
+    collectedReceivers.register(this, this.reservation);
   }
 
   ready(options?: AbortOptions): Promise<boolean> {
@@ -272,11 +299,8 @@ class AnycastReceiver<T> extends Receiver<T> implements Pollable {
   }
 
   consume(): T {
-    if (this.isHolding) {
-      const message = this.reserved as T;
-      this.reserved = undefined;
-      this.isHolding = false;
-      return message;
+    if (this.reservation.holding) {
+      return takeReserved(this.reservation);
     }
     if (this.isStopped()) {
       throw this.stoppedError();
@@ -290,11 +314,8 @@ class AnycastReceiver<T> extends Receiver<T> implements Pollable {
     }
     this.closed = true;
     this.leaveWaitingLine();
-    if (this.isHolding) {
-      const message = this.reserved as T;
-      this.reserved = undefined;
-      this.isHolding = false;
-      this.core.giveBack(message);
+    if (this.reservation.holding) {
+      this.core.giveBack(takeReserved(this.reservation));
     }
     this.wakers.wakeAll();
   }
@@ -304,15 +325,14 @@ class AnycastReceiver<T> extends Receiver<T> implements Pollable {
   }
 
   _poll(): PollState {
-    if (this.isHolding) {
+    if (this.reservation.holding) {
       return READY;
     }
     if (this.closed) {
       return STOPPED;
     }
     if (this.core.buffer.length > 0) {
-      this.reserved = this.core.take();
-      this.isHolding = true;
+      this.reserve(this.core.take());
       return READY;
     }
     return this.core.closed ? STOPPED : PENDING;
@@ -334,14 +354,18 @@ class AnycastReceiver<T> extends Receiver<T> implements Pollable {
 
   /** Called by the channel, which has taken this receiver out of its waiting line. */
   hand(message: T): void {
-    this.reserved = message;
-    this.isHolding = true;
+    this.reserve(message);
     this.wakers.wakeAll();
   }
 
   /** Called by the channel on close, which has taken this receiver out of its waiting line. */
   wakeAll(): void {
     this.wakers.wakeAll();
+  }
+
+  private reserve(message: T): void {
+    this.reservation.message = message;
+    this.reservation.holding = true;
   }
 
   private leaveWaitingLine(): void {

@@ -9,7 +9,20 @@ import {
 } from 'rx-channels';
 import { abortListenerCount, flushMicrotasks, reasonOf, settlementOf, thrownBy, track } from './helpers/async';
 import { itLeavesNoAbortListeners } from './helpers/abortListeners';
+import { collectUntil } from './helpers/gc';
 import { drain, receiveMany } from './helpers/receivers';
+
+/** Makes a receiver, lets its ready() reserve a message, and drops the receiver unclosed. */
+async function reserveAndDrop(channel: Anycast<number>): Promise<void> {
+  await channel.newReceiver().ready();
+}
+
+/** Makes a receiver, lets its ready() reserve a message, closes it and drops it. */
+async function reserveCloseAndDrop(channel: Anycast<number>): Promise<void> {
+  const receiver = channel.newReceiver();
+  await receiver.ready();
+  receiver.close();
+}
 
 describe('Anycast', () => {
   describe('constructor', () => {
@@ -175,6 +188,29 @@ describe('Anycast', () => {
       const received = other.receive();
       await channel.newSender().send(2);
       await expect(received).resolves.toBe(2);
+    });
+    it('a receiver garbage-collected while holding a message gives it back, as close() would', async () => {
+      const channel = new Anycast<number>();
+      const sender = channel.newSender();
+      await sender.send(1);
+      await sender.send(2);
+      await reserveAndDrop(channel);
+      const other = channel.newReceiver();
+      expect(await other.receive()).toBe(2);
+      const next = track(other.receive());
+      expect(await collectUntil(() => next.current().state !== 'pending')).toBe(true);
+      expect(next.current()).toEqual({ state: 'fulfilled', value: 1 });
+    });
+
+    it('a receiver closed and then garbage-collected gives nothing back twice', async () => {
+      const channel = new Anycast<number>();
+      await channel.newSender().send(1);
+      await reserveCloseAndDrop(channel);
+      const other = channel.newReceiver();
+      expect(await other.receive()).toBe(1);
+      const next = track(other.receive());
+      expect(await collectUntil(() => next.current().state !== 'pending', 5)).toBe(false);
+      other.close();
     });
   });
 
