@@ -110,6 +110,16 @@ describe('Receiver', () => {
       await expect(receiver.receive()).rejects.toBeInstanceOf(ReceiverStoppedError);
     });
 
+    it('takes a message that is ready within the call, synchronously', async () => {
+      const channel = new Broadcast<number>('b');
+      const receiver = channel.newReceiver();
+      await channel.newSender().send(1);
+      expect(receiver.size).toBe(1);
+      const received = receiver.receive();
+      expect(receiver.size).toBe(0);
+      await expect(received).resolves.toBe(1);
+    });
+
     it('delivers undefined and null as messages', async () => {
       const { sender, receiver } = anycastPair<number | null | undefined>();
       await sender.send(undefined);
@@ -202,6 +212,15 @@ describe('Receiver', () => {
       const loop = drain(stopping);
       await sender.send(1);
       await expect(loop).resolves.toEqual([]);
+    });
+
+    it('next() takes a message that is ready within the call, synchronously', async () => {
+      const channel = new Broadcast<number>('b');
+      const receiver = channel.newReceiver();
+      await channel.newSender().send(1);
+      const next = receiver[Symbol.asyncIterator]().next();
+      expect(receiver.size).toBe(0);
+      await expect(next).resolves.toEqual({ value: 1, done: false });
     });
 
     it('leaving the loop early does not close the receiver', async () => {
@@ -299,6 +318,16 @@ describe('Receiver', () => {
       expect(() => filtered.consume()).toThrow(
         new ReceiverError('consume() was called before ready() resolved true', filtered),
       );
+    });
+
+    it('consume() on a filter() result names the filter, before any wait and while one is pending', async () => {
+      const filtered = new Anycast<number>().newReceiver().filter(() => true);
+      expect((thrownBy(() => filtered.consume()) as ReceiverError).receiver).toBe(filtered);
+      const ready = track(filtered.ready());
+      await flushMicrotasks();
+      expect(ready.current().state).toBe('pending');
+      expect((thrownBy(() => filtered.consume()) as ReceiverError).receiver).toBe(filtered);
+      filtered.close();
     });
   });
 
@@ -553,6 +582,15 @@ describe('Receiver', () => {
       receiver.push(1, 2);
       receiver.end();
       await expect(drain(receiver)).resolves.toEqual([1, 2]);
+    });
+
+    it('for await ends when ready() resolves false, without calling consume()', async () => {
+      const receiver = new ListReceiver<number>();
+      receiver.push(1);
+      receiver.end();
+      const consume = jest.spyOn(receiver, 'consume');
+      await expect(drain(receiver)).resolves.toEqual([1]);
+      expect(consume).toHaveBeenCalledTimes(1);
     });
 
     it('works with map() and filter()', async () => {
