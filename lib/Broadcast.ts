@@ -240,7 +240,6 @@ class BroadcastCore<T> {
     this.closed = true;
     this.receiverCount = 0;
     this.latest = undefined;
-    this.hasLatest = false;
     // Inside a delivery, completing now would cut it short: receivers later in the list would
     // miss the message being delivered and those sent from inside it. deliver() completes.
     if (!this.delivering) {

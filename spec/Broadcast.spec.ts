@@ -7,13 +7,28 @@ import {
   ReceiverInvalidatedError,
   ReceiverStoppedError,
   SenderError,
+  toChannel,
 } from 'rx-channels';
-import { lastValueFrom, toArray } from 'rxjs';
+import { config, lastValueFrom, of, Subscriber, toArray } from 'rxjs';
 import { abortListenerCount, flushMicrotasks, reasonOf, settlementOf, thrownBy, track } from './helpers/async';
 import { itLeavesNoAbortListeners } from './helpers/abortListeners';
 import { canCollect, collectUntil } from './helpers/gc';
 import { captureWarnings } from './helpers/logger';
 import { drain, receiveMany } from './helpers/receivers';
+
+/**
+ * A Subscriber used as it is (RxJS wraps a plain observer, and would catch the error): its
+ * `next` throws out of the delivery, as a hand-written Subscriber subclass can.
+ */
+function throwingSubscriber(error: Error): Subscriber<number> {
+  return new Subscriber<number>({
+    next: () => {
+      throw error;
+    },
+    error: () => undefined,
+    complete: () => undefined,
+  });
+}
 
 /** Makes a receiver and drops it: nothing outside the channel refers to it afterwards. */
 function makeAndDropReceiver(channel: Broadcast<number>): void {
@@ -87,6 +102,17 @@ describe('Broadcast', () => {
       expect(seen).toEqual(['now']);
     });
 
+    it('toChannel() re-emits each value in the call stack that delivered it (a Broadcast never waits)', () => {
+      const channel = new Broadcast<number>('x');
+      const receiver = channel.newReceiver();
+      const reEmitted: number[] = [];
+      of(1, 2)
+        .pipe(toChannel(channel.newSender()))
+        .subscribe((n) => reEmitted.push(n));
+      expect(reEmitted).toEqual([1, 2]);
+      expect(receiver.size).toBe(2);
+    });
+
     it('delivers undefined and null messages', async () => {
       const channel = new Broadcast<null | undefined>('x');
       const receiver = channel.newReceiver();
@@ -112,6 +138,52 @@ describe('Broadcast', () => {
       expect(first).toEqual([1, 2]);
       expect(second).toEqual([1, 2]);
       expect(await receiveMany(third, 2)).toEqual([1, 2]);
+    });
+  });
+
+  describe('receivers closed or failing during a delivery', () => {
+    it("a receiver closed by an earlier receiver's subscriber does not get the message being delivered", async () => {
+      const channel = new Broadcast<number>('x');
+      const sender = channel.newSender();
+      const first = channel.newReceiver();
+      const second = channel.newReceiver();
+      const third = channel.newReceiver();
+      first.subscribe(() => second.close());
+      await sender.send(1);
+      expect(second.size).toBe(0);
+      await expect(drain(second)).resolves.toEqual([]);
+      expect(await third.receive()).toBe(1);
+    });
+
+    it('a subscriber that throws does not stop the delivery to the others; the error goes to config.onUnhandledError', async () => {
+      const reported: unknown[] = [];
+      config.onUnhandledError = (error) => reported.push(error);
+      try {
+        const channel = new Broadcast<number>('x');
+        const boom = new Error('boom');
+        channel.newReceiver().subscribe(throwingSubscriber(boom));
+        const other = channel.newReceiver();
+        await channel.newSender().send(1);
+        expect(reported).toEqual([boom]);
+        expect(await other.receive()).toBe(1);
+      } finally {
+        config.onUnhandledError = null;
+      }
+    });
+
+    it('without config.onUnhandledError, that error is thrown from a timer, as RxJS does', async () => {
+      jest.useFakeTimers();
+      try {
+        const channel = new Broadcast<number>('x');
+        const boom = new Error('boom');
+        channel.newReceiver().subscribe(throwingSubscriber(boom));
+        const other = channel.newReceiver();
+        await channel.newSender().send(1);
+        expect(other.size).toBe(1);
+        expect(() => jest.runOnlyPendingTimers()).toThrow(boom);
+      } finally {
+        jest.useRealTimers();
+      }
     });
   });
 

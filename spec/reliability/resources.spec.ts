@@ -157,6 +157,34 @@ async function timerRound(): Promise<void> {
   timer.stop();
 }
 
+/**
+ * Rounds of receivers on one Anycast and one Broadcast that outlive every round: what a round
+ * attaches to a channel must not stay behind in it once the receiver is closed, dropped, made
+ * peekable or unsubscribed.
+ */
+function longLivedChannelsRounds(): (index: number) => Promise<void> {
+  const broadcast = new Broadcast<number>('long-lived');
+  const anycast = new Anycast<number>({ name: 'long-lived' });
+  return async function longLivedChannelsRound(index: number): Promise<void> {
+    const kept = broadcast.newReceiver();
+    broadcast.newReceiver({ maxsize: 1, warnOnOverflow: false });
+    broadcast.newReceiver().intoPeekable();
+    const subscription = broadcast.newReceiver({ warnOnOverflow: false }).subscribe();
+    await broadcast.newSender().send(index);
+    await kept.receive();
+    kept.close();
+    subscription.unsubscribe();
+    const controller = new AbortController();
+    const aborted = anycast.newReceiver().receive({ signal: controller.signal });
+    controller.abort();
+    await reasonOf(aborted);
+    const receiver = anycast.newReceiver();
+    await anycast.newSender().send(index);
+    await receiver.receive();
+    receiver.close();
+  };
+}
+
 describe('resources', () => {
   beforeAll(() => {
     // The test script runs node with --expose-gc; without it these tests could prove nothing.
@@ -177,6 +205,15 @@ describe('resources', () => {
       'over many rounds of Broadcast channels: receivers kept, dropped, closed and made peekable',
       async () => {
         const { before, after } = await heapGrowth(broadcastRound, ROUNDS);
+        expect(after - before).toBeLessThan(HEAP_BOUND_BYTES);
+      },
+      HEAP_TIMEOUT_MS,
+    );
+
+    it(
+      'over many rounds of receivers made and let go on one long-lived Anycast and Broadcast',
+      async () => {
+        const { before, after } = await heapGrowth(longLivedChannelsRounds(), ROUNDS * 2);
         expect(after - before).toBeLessThan(HEAP_BOUND_BYTES);
       },
       HEAP_TIMEOUT_MS,
