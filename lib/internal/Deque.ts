@@ -52,9 +52,9 @@ export class Deque<T> {
     return value;
   }
 
-  /** The first element, or `undefined` when empty. */
+  /** The first element, or `undefined` when empty (a free slot always holds `undefined`). */
   peekFirst(): T | undefined {
-    return this.count === 0 ? undefined : this.slots[this.head];
+    return this.slots[this.head];
   }
 
   /** The elements, first to last, as a new array. */

@@ -14,8 +14,9 @@ export class WakerSet {
   private single: Waker | undefined;
   private others: Waker[] | undefined;
 
+  /** `single` is set whenever any waker is parked: `remove()` moves the next one into it. */
   get isEmpty(): boolean {
-    return this.single === undefined && (this.others === undefined || this.others.length === 0);
+    return this.single === undefined;
   }
 
   add(waker: Waker): void {
@@ -31,9 +32,13 @@ export class WakerSet {
       this.single = this.others?.shift();
       return;
     }
-    const index = this.others?.indexOf(waker) ?? -1;
+    const others = this.others;
+    if (others === undefined) {
+      return;
+    }
+    const index = others.indexOf(waker);
     if (index >= 0) {
-      this.others?.splice(index, 1);
+      others.splice(index, 1);
     }
   }
 

@@ -60,6 +60,23 @@ describe('Deque', () => {
     expect(deque.length).toBe(2);
   });
 
+  it('peekFirst() is undefined again once emptied by shift() or clear(), also after wrapping and growing', () => {
+    const deque = new Deque<number>(4);
+    for (let round = 0; round < 3; round++) {
+      for (let value = 0; value < 6 + round; value++) {
+        deque.push(value);
+      }
+      deque.unshift(-1);
+      while (deque.length > 0) {
+        deque.shift();
+      }
+      expect(deque.peekFirst()).toBeUndefined();
+    }
+    deque.push(1);
+    deque.clear();
+    expect(deque.peekFirst()).toBeUndefined();
+  });
+
   it('holds undefined and null as elements', () => {
     const deque = new Deque<number | null | undefined>();
     deque.push(undefined);
