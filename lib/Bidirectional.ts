@@ -1,6 +1,6 @@
 import type { Observer } from 'rxjs';
 import { Broadcast, type BroadcastReceiver } from './Broadcast';
-import { ChannelError, ReceiverError, ReceiverInvalidatedError, ReceiverStoppedError, SenderError } from './errors';
+import { ChannelError, ReceiverError, ReceiverStoppedError, SenderError } from './errors';
 import type { PollState } from './internal/readiness';
 import { SenderObserver, type ChannelSender } from './internal/SenderObserver';
 import { checkString } from './internal/validate';
@@ -106,9 +106,6 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
     const cause = error.cause instanceof ChannelError ? { cause: this.channelError(error.cause) } : {};
     if (error instanceof ReceiverStoppedError) {
       return new ReceiverStoppedError(this, cause);
-    }
-    if (error instanceof ReceiverInvalidatedError) {
-      return new ReceiverInvalidatedError(error.message, this, cause);
     }
     return new ReceiverError(error.message, this, cause);
   }

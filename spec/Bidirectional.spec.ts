@@ -184,6 +184,18 @@ describe('Bidirectional', () => {
       expect(await channel.serviceHandle.receive()).toBe(1);
     });
 
+    it('a waker taken back with _unpark() is not called (the poll protocol Merge and select() rely on)', async () => {
+      const channel = new Bidirectional<number, number>('client', 'service');
+      const kept = { wake: jest.fn() };
+      const takenBack = { wake: jest.fn() };
+      channel.serviceHandle._park(kept);
+      channel.serviceHandle._park(takenBack);
+      channel.serviceHandle._unpark(takenBack);
+      await channel.clientHandle.send(1);
+      expect(kept.wake).toHaveBeenCalledTimes(1);
+      expect(takenBack.wake).not.toHaveBeenCalled();
+    });
+
     it('intoPeekable() throws a ReceiverError, as on any receiver that cannot become one', () => {
       const channel = new Bidirectional<number, number>('client', 'service');
       expect(thrownBy(() => channel.clientHandle.intoPeekable())).toBeInstanceOf(ReceiverError);
