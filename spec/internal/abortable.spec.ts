@@ -46,5 +46,10 @@ describe('abortable', () => {
     it.each([null, 1, 'signal', {}])('throws a TypeError naming `signal` for %p', (value) => {
       expect(() => checkSignal(value)).toThrow(new TypeError('Expected `signal` to be an AbortSignal'));
     });
+
+    it('throws that TypeError for a function, even one with an addEventListener property', () => {
+      const lookalike = Object.assign(() => undefined, { addEventListener: () => undefined });
+      expect(() => checkSignal(lookalike)).toThrow(new TypeError('Expected `signal` to be an AbortSignal'));
+    });
   });
 });
