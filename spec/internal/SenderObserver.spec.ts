@@ -109,6 +109,23 @@ describe('SenderObserver', () => {
     }
     expect(sender.sent).toEqual([1, 2, 3]);
   });
+
+  it('on a sender written outside the library, sends nothing more once idle, and resumes for a later value', async () => {
+    const sender = new RecordingSender();
+    const source = new Subject<number>();
+    source.subscribe(new SenderObserver(sender, {}));
+    source.next(1);
+    source.next(2);
+    for (let turn = 0; turn < 5; turn++) {
+      await flushMicrotasks();
+    }
+    expect(sender.sent).toEqual([1, 2]);
+    source.next(3);
+    for (let turn = 0; turn < 5; turn++) {
+      await flushMicrotasks();
+    }
+    expect(sender.sent).toEqual([1, 2, 3]);
+  });
 });
 
 /** A FeedListener that records what it is told. */

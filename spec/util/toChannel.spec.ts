@@ -61,6 +61,24 @@ describe('toChannel()', () => {
   });
 
   describe('completion', () => {
+    it('does not complete when a value that waited is placed while the source is still open', async () => {
+      const channel = new Anycast<number>({ maxsize: 1 });
+      const receiver = channel.newReceiver();
+      const source = new Subject<number>();
+      const events: string[] = [];
+      source.pipe(toChannel(channel.newSender())).subscribe({
+        next: (value) => events.push(`next ${value}`),
+        complete: () => events.push('complete'),
+      });
+      source.next(1);
+      source.next(2);
+      expect(await receiver.receive()).toBe(1);
+      await flushMicrotasks();
+      expect(events).toEqual(['next 1', 'next 2']);
+      source.complete();
+      expect(events).toEqual(['next 1', 'next 2', 'complete']);
+    });
+
     it('completes once every value is in the channel, leaving the channel open by default', async () => {
       const channel = new Anycast<number>({ maxsize: 1 });
       const receiver = channel.newReceiver();
