@@ -30,6 +30,18 @@ function throwingSubscriber(error: Error): Subscriber<number> {
   });
 }
 
+/**
+ * Sends 1 to a Broadcast whose first receiver's subscriber throws `error`; returns the second
+ * receiver, which the delivery must still reach.
+ */
+async function sendPastThrowingSubscriber(error: Error): Promise<BroadcastReceiver<number>> {
+  const channel = new Broadcast<number>('x');
+  channel.newReceiver().subscribe(throwingSubscriber(error));
+  const other = channel.newReceiver();
+  await channel.newSender().send(1);
+  return other;
+}
+
 /** Makes a receiver and drops it: nothing outside the channel refers to it afterwards. */
 function makeAndDropReceiver(channel: Broadcast<number>): void {
   channel.newReceiver();
@@ -159,11 +171,8 @@ describe('Broadcast', () => {
       const reported: unknown[] = [];
       config.onUnhandledError = (error) => reported.push(error);
       try {
-        const channel = new Broadcast<number>('x');
         const boom = new Error('boom');
-        channel.newReceiver().subscribe(throwingSubscriber(boom));
-        const other = channel.newReceiver();
-        await channel.newSender().send(1);
+        const other = await sendPastThrowingSubscriber(boom);
         expect(reported).toEqual([boom]);
         expect(await other.receive()).toBe(1);
       } finally {
@@ -174,11 +183,8 @@ describe('Broadcast', () => {
     it('without config.onUnhandledError, that error is thrown from a timer, as RxJS does', async () => {
       jest.useFakeTimers();
       try {
-        const channel = new Broadcast<number>('x');
         const boom = new Error('boom');
-        channel.newReceiver().subscribe(throwingSubscriber(boom));
-        const other = channel.newReceiver();
-        await channel.newSender().send(1);
+        const other = await sendPastThrowingSubscriber(boom);
         expect(other.size).toBe(1);
         expect(() => jest.runOnlyPendingTimers()).toThrow(boom);
       } finally {
