@@ -44,9 +44,10 @@ export abstract class Sender<T> {
    * (Anycast back-pressure) the values wait in order, without bound and without loss, in the
    * channel's own line of blocked senders, and each is placed in the call stack of the receive
    * that makes room; on a channel with room a value is placed synchronously, in the Observable's
-   * own call stack. For a bound on the waiting values, use the `toChannel()` operator. Completion and errors close the channel only when asked
-   * to (see {@link SenderObserverOptions}); values that can no longer be sent because the
-   * channel was closed are reported through the logger.
+   * own call stack. For a bound on the waiting values, use the `toChannel()` operator.
+   * Completion and errors close the channel only when asked to (see
+   * {@link SenderObserverOptions}); values that can no longer be sent because the channel was
+   * closed are reported through the logger.
    *
    * @example
    * ```ts
