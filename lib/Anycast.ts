@@ -1,12 +1,14 @@
-import { ChannelClosedError, ReceiverError, ReceiverStoppedError, SenderError } from './errors';
+import { ChannelClosedError, ReceiverStoppedError, SenderError } from './errors';
 import { checkSignal, listenForAbort } from './internal/abortable';
+import { releaseWhenCollected, type Releasable } from './internal/collected';
 import { Deque } from './internal/Deque';
-import { PENDING, READY, readyOf, STOPPED, type PollState, type Pollable } from './internal/readiness';
+import { PollableReceiver } from './internal/PollableReceiver';
+import { PENDING, READY, STOPPED, type PollState } from './internal/protocol';
 import type { ChannelSender } from './internal/SenderObserver';
+import type { Taken } from './internal/taken';
 import { checkOptions, checkPositiveInteger } from './internal/validate';
 import { waitNode, WaitQueue, type WaitNode } from './internal/WaitQueue';
-import { WakerSet, type Waker } from './internal/WakerSet';
-import { Receiver, type AbortOptions } from './Receiver';
+import type { Receiver, AbortOptions } from './Receiver';
 import { Sender } from './Sender';
 
 /** Options of {@link Anycast}. */
@@ -196,7 +198,7 @@ class AnycastCore<T> {
       receiver !== undefined;
       receiver = this.waitingReceivers.shift()
     ) {
-      receiver.wakeAll();
+      receiver.channelClosed();
     }
   }
 
@@ -255,57 +257,65 @@ class AnycastSender<T> extends Sender<T> implements ChannelSender<T> {
 
 /**
  * The message a receiver was handed or reserved, kept until `consume()` or `close()`. It lives
- * apart from the receiver so that it outlives one that is garbage-collected while holding it.
+ * apart from the receiver so that it outlives one that is garbage-collected while holding it,
+ * and then gives the message back (see `collected.ts`).
  */
-interface Reservation<T> {
-  /** Where the message goes back; a method, so that a `Reservation<T>` fits the registry's `Reservation<unknown>`. */
-  readonly core: { giveBack(message: T): void };
-  holding: boolean;
+class Reservation<T> implements Releasable {
+  holding = false;
   message: T | undefined;
-}
 
-/** Takes the message out of a reservation that holds one. */
-function takeReserved<T>(reservation: Reservation<T>): T {
-  const message = reservation.message as T;
-  reservation.message = undefined;
-  reservation.holding = false;
-  return message;
-}
+  constructor(private readonly core: AnycastCore<T>) {}
 
-/** Gives back the message of a receiver collected without `close()`, as `close()` would. */
-const collectedReceivers = new FinalizationRegistry<Reservation<unknown>>((reservation) => {
-  if (reservation.holding) {
-    reservation.core.giveBack(takeReserved(reservation));
+  hold(message: T): void {
+    this.message = message;
+    this.holding = true;
   }
-});
 
-class AnycastReceiver<T> extends Receiver<T> implements Pollable {
+  take(): T {
+    const message = this.message as T;
+    this.message = undefined;
+    this.holding = false;
+    return message;
+  }
+
+  /** Gives the message back to the front of the channel, if one is held. */
+  release(): void {
+    if (this.holding) {
+      this.core.giveBack(this.take());
+    }
+  }
+}
+
+/**
+ * A receiver of an {@link Anycast}: the channel's waiting line and reservations are our own pull
+ * protocol (RxJS has no take-on-consume); the Observable face is the base class's.
+ */
+class AnycastReceiver<T> extends PollableReceiver<T> {
   private readonly reservation: Reservation<T>;
   /** Set once by `close()`; never unset. */
   private closed = false;
-  /** Pending `ready()` calls and Observable subscribers of this receiver. */
-  private readonly wakers = new WakerSet();
+  /** Set once `_poll()` reported STOPPED; never unset: a stopped receiver stays stopped. */
+  private stopped = false;
   /** This receiver's place among the channel's waiting receivers (in line while `queued`), reused for every wait. */
   private readonly waitingNode: WaitNode<AnycastReceiver<T>> = waitNode<AnycastReceiver<T>>(this);
 
   constructor(private readonly core: AnycastCore<T>) {
     super();
-    this.reservation = { core, holding: false, message: undefined };
-    collectedReceivers.register(this, this.reservation);
-  }
-
-  ready(options?: AbortOptions): Promise<boolean> {
-    return readyOf(this, checkSignal(options?.signal));
+    this.reservation = new Reservation(core);
+    releaseWhenCollected(this, this.reservation);
   }
 
   consume(): T {
     if (this.reservation.holding) {
-      return takeReserved(this.reservation);
+      return this.reservation.take();
     }
-    if (this.isStopped()) {
+    // Not _poll(): that would reserve a message that ready() never announced.
+    const core = this.core;
+    if (this.stopped || this.closed || (core.closed && core.buffer.length === 0)) {
+      this.stopped = true;
       throw this.stoppedError();
     }
-    throw new ReceiverError('consume() was called before ready() resolved true', this);
+    throw this._notReady();
   }
 
   override close(): void {
@@ -314,10 +324,8 @@ class AnycastReceiver<T> extends Receiver<T> implements Pollable {
     }
     this.closed = true;
     this.leaveWaitingLine();
-    if (this.reservation.holding) {
-      this.core.giveBack(takeReserved(this.reservation));
-    }
-    this.wakers.wakeAll();
+    this.reservation.release();
+    this._wake();
   }
 
   override toString(): string {
@@ -328,52 +336,58 @@ class AnycastReceiver<T> extends Receiver<T> implements Pollable {
     if (this.reservation.holding) {
       return READY;
     }
-    if (this.closed) {
+    if (this.stopped) {
       return STOPPED;
     }
-    if (this.core.buffer.length > 0) {
-      this.reserve(this.core.take());
+    const core = this.core;
+    if (!this.closed && core.buffer.length > 0) {
+      this.reservation.hold(core.take());
       return READY;
     }
-    return this.core.closed ? STOPPED : PENDING;
+    if (this.closed || core.closed) {
+      this.stopped = true;
+      return STOPPED;
+    }
+    return PENDING;
   }
 
-  _park(waker: Waker): void {
-    this.wakers.add(waker);
+  /** The reserved message with its way back to the channel, for a `filter()` that holds it. */
+  _take(): Taken<T> {
+    if (!this.reservation.holding) {
+      try {
+        return { failed: false, value: this.consume(), giveBack: undefined };
+      } catch (error) {
+        return { failed: true, value: error, giveBack: undefined };
+      }
+    }
+    const message = this.reservation.take();
+    const core = this.core;
+    return { failed: false, value: message, giveBack: () => core.giveBack(message) };
+  }
+
+  /** Called by the channel, which has taken this receiver out of its waiting line. */
+  hand(message: T): void {
+    this.reservation.hold(message);
+    this._wake();
+  }
+
+  /** Called by the channel on close, which has taken this receiver out of its waiting line. */
+  channelClosed(): void {
+    this._wake();
+  }
+
+  protected override _parked(): void {
     if (!this.closed && !this.core.closed) {
       this.core.waitingReceivers.pushNode(this.waitingNode);
     }
   }
 
-  _unpark(waker: Waker): void {
-    this.wakers.remove(waker);
-    if (this.wakers.isEmpty) {
-      this.leaveWaitingLine();
-    }
-  }
-
-  /** Called by the channel, which has taken this receiver out of its waiting line. */
-  hand(message: T): void {
-    this.reserve(message);
-    this.wakers.wakeAll();
-  }
-
-  /** Called by the channel on close, which has taken this receiver out of its waiting line. */
-  wakeAll(): void {
-    this.wakers.wakeAll();
-  }
-
-  private reserve(message: T): void {
-    this.reservation.message = message;
-    this.reservation.holding = true;
+  protected override _idle(): void {
+    this.leaveWaitingLine();
   }
 
   private leaveWaitingLine(): void {
     this.core.waitingReceivers.remove(this.waitingNode);
-  }
-
-  private isStopped(): boolean {
-    return this.closed || (this.core.closed && this.core.buffer.length === 0);
   }
 
   private stoppedError(): ReceiverStoppedError<T> {

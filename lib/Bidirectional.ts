@@ -1,12 +1,17 @@
 import type { Observer } from 'rxjs';
-import { Broadcast, type BroadcastReceiver } from './Broadcast';
+import { Broadcast } from './Broadcast';
+import type { BroadcastReceiver } from './BroadcastReceiver';
 import { ChannelError, ReceiverError, ReceiverStoppedError, SenderError } from './errors';
-import type { PollState } from './internal/readiness';
+import { checkSignal } from './internal/abortable';
+import { brandPollable, POLLABLE, type PollState, type PROTOCOL_VERSION, type Waker } from './internal/protocol';
 import { SenderObserver, type ChannelSender } from './internal/SenderObserver';
 import { checkString } from './internal/validate';
-import type { Waker } from './internal/WakerSet';
+import { readyOf } from './internal/wait';
 import { Receiver, type AbortOptions } from './Receiver';
 import type { Sender, SenderObserverOptions } from './Sender';
+
+/** Lets only a Bidirectional construct its handles. */
+const constructingHandle: { allowed: boolean } = { allowed: false };
 
 /**
  * One end of a {@link Bidirectional} channel: a receiver of `R` that can also send `S`.
@@ -18,13 +23,35 @@ import type { Sender, SenderObserverOptions } from './Sender';
  * ```
  */
 export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> {
-  /** @internal Made by {@link Bidirectional}. */
-  constructor(
+  declare readonly [POLLABLE]: typeof PROTOCOL_VERSION;
+
+  /** @internal Made by {@link Bidirectional}; use its `clientHandle` and `serviceHandle`. */
+  private constructor(
     private readonly owner: { close(): Promise<void> },
     private readonly sender: Sender<S>,
     private readonly receiver: BroadcastReceiver<R>,
   ) {
+    if (!constructingHandle.allowed) {
+      throw new TypeError(
+        "BidirectionalHandle cannot be constructed directly: use a Bidirectional's clientHandle or serviceHandle",
+      );
+    }
+    constructingHandle.allowed = false;
     super();
+  }
+
+  /** @internal */
+  static _make<S, R>(
+    owner: { close(): Promise<void> },
+    sender: Sender<S>,
+    receiver: BroadcastReceiver<R>,
+  ): BidirectionalHandle<S, R> {
+    constructingHandle.allowed = true;
+    try {
+      return new BidirectionalHandle(owner, sender, receiver);
+    } finally {
+      constructingHandle.allowed = false;
+    }
   }
 
   /**
@@ -33,15 +60,14 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
    * @throws {@link SenderError} when the channel is closed; its `cause` is a {@link ChannelError}
    * whose `channel` is the Bidirectional and whose own `cause` is the {@link ChannelClosedError}.
    */
-  async send(message: S, options?: AbortOptions): Promise<void> {
-    try {
-      await this.sender.send(message, options);
-    } catch (error) {
+  send(message: S, options?: AbortOptions): Promise<void> {
+    // A promise chain, not an async function: zone.js cannot see native await.
+    return this.sender.send(message, options).then(undefined, (error: unknown) => {
       if (error instanceof SenderError && error.cause instanceof ChannelError) {
         throw new SenderError(error.message, this, { cause: this.channelError(error.cause) });
       }
       throw error;
-    }
+    });
   }
 
   /** See {@link Sender.asObserver}. */
@@ -50,7 +76,7 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
   }
 
   ready(options?: AbortOptions): Promise<boolean> {
-    return this.receiver.ready(options);
+    return readyOf(this, checkSignal(options?.signal));
   }
 
   /**
@@ -80,8 +106,8 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
   }
 
   /** @internal */
-  _park(waker: Waker): void {
-    this.receiver._park(waker);
+  _park(waker: Waker): PollState {
+    return this.receiver._park(waker);
   }
 
   /** @internal */
@@ -107,7 +133,8 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
     if (error instanceof ReceiverStoppedError) {
       return new ReceiverStoppedError(this, cause);
     }
-    return new ReceiverError(error.message, this, cause);
+    // The message names the receiver it came from: name this handle instead.
+    return new ReceiverError(error.message.split(String(this.receiver)).join(String(this)), this, cause);
   }
 
   private channelError(original: ChannelError): ChannelError {
@@ -120,6 +147,8 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
     );
   }
 }
+
+brandPollable(BidirectionalHandle.prototype);
 
 /**
  * A pair of {@link Broadcast} channels for requests and responses between a client and a
@@ -162,13 +191,13 @@ export class Bidirectional<T, U> {
     this.serviceId = checkString('serviceId', serviceId);
     this.requests = new Broadcast<T>(`req_${serviceId}_${clientId}`);
     this.responses = new Broadcast<U>(`resp_${serviceId}_${clientId}`);
-    this.clientHandle = new BidirectionalHandle(this, this.requests.newSender(), this.responses.newReceiver());
-    this.serviceHandle = new BidirectionalHandle(this, this.responses.newSender(), this.requests.newReceiver());
+    this.clientHandle = BidirectionalHandle._make(this, this.requests.newSender(), this.responses.newReceiver());
+    this.serviceHandle = BidirectionalHandle._make(this, this.responses.newSender(), this.requests.newReceiver());
   }
 
   /** Closes both directions. */
-  async close(): Promise<void> {
-    await Promise.all([this.requests.close(), this.responses.close()]);
+  close(): Promise<void> {
+    return Promise.all([this.requests.close(), this.responses.close()]).then(() => undefined);
   }
 
   /** `Bidirectional:<clientId>:<serviceId>`, as used in error messages. */

@@ -1,20 +1,12 @@
-import { config, Subject, Subscription, type Observable, type Observer } from 'rxjs';
-import {
-  ChannelClosedError,
-  ReceiverError,
-  ReceiverInvalidatedError,
-  ReceiverStoppedError,
-  SenderError,
-} from './errors';
+import { config, Subject, Subscription, type Observable } from 'rxjs';
+import { BroadcastReceiver, type BroadcastHub, type ReceiverLink } from './BroadcastReceiver';
+import { ChannelClosedError, SenderError } from './errors';
 import { checkSignal } from './internal/abortable';
 import { Deque } from './internal/Deque';
-import { PENDING, READY, readyOf, STOPPED, type PollState } from './internal/readiness';
 import type { ChannelSender } from './internal/SenderObserver';
-import { checkOptions, checkPositiveInteger, checkString } from './internal/validate';
-import { WakerSet, type Waker } from './internal/WakerSet';
-import { warn } from './logger';
+import { checkOptions, checkString } from './internal/validate';
 import { Peekable } from './Peekable';
-import { Receiver, type AbortOptions } from './Receiver';
+import type { AbortOptions } from './Receiver';
 import { Sender } from './Sender';
 
 /** Options of {@link Broadcast}. */
@@ -112,12 +104,12 @@ export class Broadcast<T> {
    * first); on a closed channel, one that is already stopped.
    */
   newReceiver(options: BroadcastReceiverOptions = {}): BroadcastReceiver<T> {
-    return new BroadcastReceiver(this._core, options);
+    return BroadcastReceiver._make(this._core, options);
   }
 
   /** A {@link Peekable} of the latest message sent. */
   newPeekable(): Peekable<T> {
-    return new BroadcastPeekable(this._core);
+    return this._core.newPeekable();
   }
 
   /**
@@ -147,7 +139,7 @@ interface PendingDelivery<T> {
 }
 
 /** The state of one Broadcast channel, shared by its facade, senders, receivers and peekables. */
-class BroadcastCore<T> {
+class BroadcastCore<T> implements BroadcastHub<T> {
   /** What `asObservable()` exposes: the channel's hot face. Receivers are not subscribed to it. */
   readonly hub = new Subject<T>();
   /**
@@ -157,7 +149,7 @@ class BroadcastCore<T> {
    */
   private links: readonly ReceiverLink<T>[] = [];
   /** Detaches receivers that were garbage-collected without `close()`. */
-  readonly collected = new FinalizationRegistry<Subscription>((subscription) => this.detach(subscription));
+  private readonly collected = new FinalizationRegistry<ReceiverLink<T>>((link) => this.detach(link));
   latest: T | undefined;
   hasLatest = false;
   /** Set once by `close()`; never unset. */
@@ -215,22 +207,28 @@ class BroadcastCore<T> {
   }
 
   /** Attaches a receiver's link; unsubscribing the result detaches it. */
-  attach(link: ReceiverLink<T>): Subscription {
+  attach(link: ReceiverLink<T>, receiver: BroadcastReceiver<T>): Subscription {
     this.receiverCount++;
     this.links = [...this.links, link];
     link.attached = true;
     link.subscription = new Subscription(() => this.removeLink(link));
+    this.collected.register(receiver, link, link);
     return link.subscription;
   }
 
-  /** Unsubscribes a receiver that is still attached; returns whether it was. */
-  detach(subscription: Subscription): boolean {
-    if (subscription.closed) {
-      return false;
+  /** Detaches a receiver's link if it is still attached (closed, made a peekable, or collected). */
+  detach(link: ReceiverLink<T>): void {
+    const subscription = link.subscription;
+    if (subscription === undefined || subscription.closed) {
+      return;
     }
     subscription.unsubscribe();
     this.receiverCount--;
-    return true;
+    this.collected.unregister(link);
+  }
+
+  newPeekable(): Peekable<T> {
+    return new BroadcastPeekable(this);
   }
 
   close(): void {
@@ -326,219 +324,6 @@ class BroadcastSender<T> extends Sender<T> implements ChannelSender<T> {
 
   override toString(): string {
     return `BroadcastSender:${this.core.name}`;
-  }
-}
-
-/**
- * What the hub holds for one receiver: a weak reference, so that a receiver nobody uses can be
- * collected, and a strong one while someone waits on it, so that a loop awaiting only this
- * receiver is not collected with it.
- */
-class ReceiverLink<T> implements Observer<T> {
-  readonly weak: WeakRef<BroadcastReceiver<T>>;
-  strong: BroadcastReceiver<T> | undefined;
-  /** Whether the channel delivers to this link; set by attach, cleared by detach and close. */
-  attached = false;
-  /** What detaches the link, once attached. */
-  subscription: Subscription | undefined;
-
-  constructor(receiver: BroadcastReceiver<T>) {
-    this.weak = new WeakRef(receiver);
-  }
-
-  next(message: T): void {
-    (this.strong ?? this.weak.deref())?._push(message);
-  }
-
-  error(): void {}
-
-  complete(): void {
-    (this.strong ?? this.weak.deref())?._channelClosed();
-  }
-}
-
-/**
- * A receiver of a {@link Broadcast} channel, with a buffer of its own.
- *
- * @example
- * ```ts
- * const receiver = channel.newReceiver({ name: 'ui', maxsize: 2, warnOnOverflow: false });
- * for (const n of [1, 2, 3]) await sender.send(n);
- * console.log(receiver.size, receiver.dropped); // Logs: 2 1
- * ```
- */
-export class BroadcastReceiver<T> extends Receiver<T> {
-  private readonly core: BroadcastCore<T>;
-  private readonly name: string;
-  private readonly maxsize: number;
-  private readonly warnOnOverflow: boolean;
-  /** Messages delivered and not yet consumed, oldest first; never more than `maxsize`. */
-  private readonly buffer = new Deque<T>();
-  private droppedCount = 0;
-  /** Whether the current overflow episode was already warned about; reset when the buffer empties. */
-  private warnedOverflow = false;
-  /** Set when `ready()` reported a message, cleared by `consume()`. */
-  private announced = false;
-  private readonly wakers = new WakerSet();
-  private readonly link: ReceiverLink<T>;
-  private readonly subscription: Subscription | undefined;
-  /** Lifecycle flags; each is set once and never unset. */
-  private closedByUser = false;
-  private invalidated = false;
-  private channelClosed: boolean;
-
-  /** @internal Made by {@link Broadcast.newReceiver}. */
-  constructor(core: BroadcastCore<T>, options: BroadcastReceiverOptions) {
-    super();
-    checkOptions('options', options);
-    const { name = `${core.name}-${++core.receiversMade}`, maxsize = 50, warnOnOverflow = true } = options;
-    this.core = core;
-    this.name = checkString('name', name);
-    this.maxsize = checkPositiveInteger('maxsize', maxsize);
-    this.warnOnOverflow = warnOnOverflow !== false;
-    this.link = new ReceiverLink(this);
-    this.channelClosed = core.closed;
-    if (!core.closed) {
-      this.subscription = core.attach(this.link);
-      core.collected.register(this, this.subscription, this.link);
-      if (core.resendLatest && core.hasLatest) {
-        this._push(core.latest as T);
-      }
-    }
-  }
-
-  /** How many messages are buffered now. */
-  get size(): number {
-    return this.buffer.length;
-  }
-
-  /** How many messages were dropped for this receiver by overflow, in total. */
-  get dropped(): number {
-    return this.droppedCount;
-  }
-
-  ready(options?: AbortOptions): Promise<boolean> {
-    return readyOf(this, checkSignal(options?.signal));
-  }
-
-  consume(): T {
-    if (this.announced && this.buffer.length > 0) {
-      this.announced = false;
-      return this.takeOne();
-    }
-    if (this.invalidated) {
-      throw new ReceiverInvalidatedError(`${this.toString()} was turned into a peekable`, this);
-    }
-    if (this.isStopped()) {
-      throw this.stoppedError();
-    }
-    throw new ReceiverError('consume() was called before ready() resolved true', this);
-  }
-
-  /**
-   * Detaches this receiver and returns a {@link Peekable} of its channel. The messages it had
-   * buffered are still delivered; after them `consume()` and `receive()` throw
-   * {@link ReceiverInvalidatedError}.
-   */
-  override intoPeekable(): Peekable<T> {
-    this.detach();
-    this.invalidated = true;
-    this.wakers.wakeAll();
-    return new BroadcastPeekable(this.core);
-  }
-
-  /** Detaches this receiver; it delivers what it had buffered, then stops. Idempotent. */
-  override close(): void {
-    if (this.closedByUser) {
-      return;
-    }
-    this.closedByUser = true;
-    this.detach();
-    this.wakers.wakeAll();
-  }
-
-  override toString(): string {
-    return `BroadcastReceiver:${this.name}`;
-  }
-
-  /** @internal */
-  _poll(): PollState {
-    if (this.buffer.length > 0 || this.invalidated) {
-      this.announced = true;
-      return READY;
-    }
-    return this.isStopped() ? STOPPED : PENDING;
-  }
-
-  /** @internal */
-  _park(waker: Waker): void {
-    this.wakers.add(waker);
-    this.link.strong = this;
-  }
-
-  /** @internal */
-  _unpark(waker: Waker): void {
-    this.wakers.remove(waker);
-    if (this.wakers.isEmpty) {
-      this.link.strong = undefined;
-    }
-  }
-
-  /** @internal Called by the hub for every message. */
-  _push(message: T): void {
-    if (this.buffer.length >= this.maxsize) {
-      this.dropOldest();
-    }
-    this.buffer.push(message);
-    this.wake();
-  }
-
-  /** @internal Called by the hub when the channel closes. */
-  _channelClosed(): void {
-    this.channelClosed = true;
-    this.wake();
-  }
-
-  private wake(): void {
-    if (!this.wakers.isEmpty) {
-      this.link.strong = undefined;
-      this.wakers.wakeAll();
-    }
-  }
-
-  private takeOne(): T {
-    const message = this.buffer.shift();
-    if (this.buffer.length === 0) {
-      this.warnedOverflow = false;
-    }
-    return message;
-  }
-
-  private dropOldest(): void {
-    this.buffer.shift();
-    this.droppedCount++;
-    if (this.warnOnOverflow && !this.warnedOverflow) {
-      this.warnedOverflow = true;
-      warn(`${this.toString()}: buffer full (maxsize ${this.maxsize}), dropping the oldest messages`);
-    }
-  }
-
-  private detach(): void {
-    if (this.subscription !== undefined && this.core.detach(this.subscription)) {
-      this.core.collected.unregister(this.link);
-    }
-    this.link.strong = undefined;
-  }
-
-  private isStopped(): boolean {
-    return this.buffer.length === 0 && (this.closedByUser || this.channelClosed);
-  }
-
-  private stoppedError(): ReceiverStoppedError<T> {
-    if (this.closedByUser) {
-      return new ReceiverStoppedError(this);
-    }
-    return new ReceiverStoppedError(this, { cause: new ChannelClosedError(this.core.channel) });
   }
 }
 

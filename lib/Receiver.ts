@@ -1,10 +1,14 @@
 import { Observable, type Subscriber } from 'rxjs';
-import { ReceiverError, ReceiverStoppedError } from './errors';
+import { ReceiverError } from './errors';
 import { checkSignal } from './internal/abortable';
-import { isPollable, PENDING, READY, readyOf, STOPPED, type PollState, type Pollable } from './internal/readiness';
+import { pollableOf } from './internal/ForeignReceiver';
+import { PENDING } from './internal/protocol';
 import { observeReceiver } from './internal/ReceiverObservable';
+import { ReceiverIterator } from './internal/ReceiverIterator';
 import { checkFunction } from './internal/validate';
-import type { Waker } from './internal/WakerSet';
+import { waitFor } from './internal/wait';
+import { filteredReceiver } from './FilteredReceiver';
+import { mappedReceiver } from './MappedReceiver';
 import type { Peekable } from './Peekable';
 
 /** Options of the calls that wait: `ready()`, `receive()`, `send()`. */
@@ -15,9 +19,6 @@ export interface AbortOptions {
    */
   readonly signal?: AbortSignal;
 }
-
-const NOT_READY = 'consume() was called before ready() resolved true';
-const DONE: Promise<IteratorResult<never>> = Promise.resolve({ value: undefined, done: true });
 
 /**
  * The receiving end of a channel, and an RxJS `Observable` of its messages at the same time.
@@ -90,10 +91,17 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
    */
   receive(options?: AbortOptions): Promise<T> {
     const signal = checkSignal(options?.signal);
-    if (signal?.aborted !== true && isPollable(this) && this._poll() !== PENDING) {
-      return consumeNow(this);
+    const source = pollableOf(this);
+    if (signal?.aborted !== true && source._poll() !== PENDING) {
+      // The fast path: a message is ready, take it within this call.
+      try {
+        return Promise.resolve(source.consume());
+      } catch (error) {
+        return Promise.reject(error);
+      }
     }
-    return this.receiveAfterReady(signal);
+    // On a stopped receiver consume() throws its ReceiverStoppedError, with the cause it knows.
+    return waitFor(source, signal, () => source.consume()).promise;
   }
 
   /**
@@ -107,8 +115,8 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
    * }
    * ```
    */
-  [Symbol.asyncIterator](): AsyncIterator<T> {
-    return new ReceiverIterator(this);
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return new ReceiverIterator(pollableOf(this));
   }
 
   /**
@@ -122,7 +130,7 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
    */
   map<U>(fn: (message: T) => U): Receiver<U> {
     checkFunction('fn', fn);
-    return new MapReceiver(this, fn);
+    return mappedReceiver(this, fn);
   }
 
   /**
@@ -139,7 +147,7 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
   filter(predicate: (message: T) => boolean): Receiver<T>;
   filter(predicate: (message: T) => boolean): Receiver<T> {
     checkFunction('predicate', predicate);
-    return new FilterReceiver(this, predicate);
+    return filteredReceiver(this, predicate);
   }
 
   /**
@@ -188,215 +196,5 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
    */
   override toString(): string {
     return this.constructor.name;
-  }
-
-  private receiveAfterReady(signal: AbortSignal | undefined): Promise<T> {
-    // On a stopped receiver consume() throws its ReceiverStoppedError, with the cause it knows.
-    return whenReadyForThisCall(this, signal === undefined ? undefined : { signal }, () => this.consume());
-  }
-}
-
-/**
- * Waits with `ready()` until this call can consume, then runs `take` in the same tick: a
- * concurrent consumer of the same receiver may take the message that `ready()` announced, and
- * then this call waits for the next one.
- */
-async function whenReadyForThisCall<R>(
-  receiver: Receiver<unknown>,
-  options: AbortOptions | undefined,
-  take: (ready: boolean) => R | Promise<R>,
-): Promise<R> {
-  let ready = await receiver.ready(options);
-  while (ready && isPollable(receiver) && receiver._poll() === PENDING) {
-    ready = await receiver.ready(options);
-  }
-  return take(ready);
-}
-
-function consumeNow<T>(receiver: Receiver<T>): Promise<T> {
-  try {
-    return Promise.resolve(receiver.consume());
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-
-/** The async iterator of a receiver: a fast path when a message is ready, `ready()` otherwise. */
-class ReceiverIterator<T> implements AsyncIterator<T> {
-  constructor(private readonly receiver: Receiver<T>) {}
-
-  next(): Promise<IteratorResult<T>> {
-    const receiver = this.receiver;
-    if (isPollable(receiver)) {
-      const state = receiver._poll();
-      if (state === READY) {
-        return this.consumeResult();
-      }
-      if (state === STOPPED) {
-        return DONE;
-      }
-    }
-    return this.nextAfterReady();
-  }
-
-  return(): Promise<IteratorResult<T>> {
-    return DONE;
-  }
-
-  private consumeResult(): Promise<IteratorResult<T>> {
-    try {
-      return Promise.resolve({ value: this.receiver.consume(), done: false });
-    } catch (error) {
-      return error instanceof ReceiverStoppedError ? DONE : Promise.reject(error);
-    }
-  }
-
-  private nextAfterReady(): Promise<IteratorResult<T>> {
-    return whenReadyForThisCall(this.receiver, undefined, (ready) => (ready ? this.consumeResult() : DONE));
-  }
-}
-
-/*
- * The receivers behind map() and filter() live in this file because Receiver.map() constructs
- * them and they extend Receiver: in a module of their own, the import cycle would evaluate
- * `extends Receiver` before Receiver exists.
- */
-
-/** Delegates waiting to the receiver it wraps, so it is pollable exactly when that one is. */
-abstract class WrappingReceiver<T, U> extends Receiver<U> implements Pollable {
-  /** Whether the wrapped receiver has the synchronous face; if not, neither has this one. */
-  readonly _pollable: boolean;
-
-  constructor(protected readonly inner: Receiver<T>) {
-    super();
-    this._pollable = isPollable(inner);
-  }
-
-  abstract _poll(): PollState;
-
-  _park(waker: Waker): void {
-    (this.inner as Receiver<T> & Pollable)._park(waker);
-  }
-
-  _unpark(waker: Waker): void {
-    (this.inner as Receiver<T> & Pollable)._unpark(waker);
-  }
-
-  override close(): void {
-    this.inner.close();
-  }
-}
-
-class MapReceiver<T, U> extends WrappingReceiver<T, U> {
-  constructor(
-    inner: Receiver<T>,
-    private readonly fn: (message: T) => U,
-  ) {
-    super(inner);
-  }
-
-  _poll(): PollState {
-    return (this.inner as Receiver<T> & Pollable)._poll();
-  }
-
-  ready(options?: AbortOptions): Promise<boolean> {
-    return this.inner.ready(options);
-  }
-
-  consume(): U {
-    return this.fn(this.inner.consume());
-  }
-
-  override toString(): string {
-    return `Map:${String(this.inner)}`;
-  }
-}
-
-class FilterReceiver<T> extends WrappingReceiver<T, T> {
-  /** Whether a message that passed (or an error to throw) waits in `held`. */
-  private holding = false;
-  private held: { readonly message: T } | { readonly error: unknown } | undefined;
-  /** Set once the wrapped receiver reported that it stopped. */
-  private stopped = false;
-
-  constructor(
-    inner: Receiver<T>,
-    private readonly predicate: (message: T) => boolean,
-  ) {
-    super(inner);
-  }
-
-  _poll(): PollState {
-    const inner = this.inner as Receiver<T> & Pollable;
-    while (!this.holding) {
-      const state = inner._poll();
-      if (state !== READY) {
-        this.stopped = state === STOPPED;
-        return state;
-      }
-      this.takeOne();
-    }
-    return READY;
-  }
-
-  ready(options?: AbortOptions): Promise<boolean> {
-    const signal = checkSignal(options?.signal);
-    return this._pollable ? readyOf(this, signal) : this.readyThroughPromises(signal);
-  }
-
-  consume(): T {
-    const held = this.held;
-    if (!this.holding || held === undefined) {
-      if (this.stopped) {
-        // The wrapped receiver's own stop error, as map() gives it: it carries the cause.
-        return this.inner.consume();
-      }
-      throw new ReceiverError(NOT_READY, this);
-    }
-    this.holding = false;
-    this.held = undefined;
-    if ('error' in held) {
-      throw held.error;
-    }
-    return held.message;
-  }
-
-  override toString(): string {
-    return `Filter:${String(this.inner)}`;
-  }
-
-  private async readyThroughPromises(signal: AbortSignal | undefined): Promise<boolean> {
-    signal?.throwIfAborted();
-    while (!this.holding) {
-      const innerReady = await this.inner.ready(signal === undefined ? undefined : { signal });
-      if (this.holding) {
-        // A concurrent ready() took and kept a message while this one waited: taking another
-        // would overwrite it.
-        break;
-      }
-      if (!innerReady) {
-        this.stopped = true;
-        return false;
-      }
-      this.takeOne();
-    }
-    return true;
-  }
-
-  /** Consumes one ready message of the wrapped receiver and keeps it if it passes. */
-  private takeOne(): void {
-    try {
-      const message = this.inner.consume();
-      if (this.predicate(message)) {
-        this.hold({ message });
-      }
-    } catch (error) {
-      this.hold({ error });
-    }
-  }
-
-  private hold(held: { readonly message: T } | { readonly error: unknown }): void {
-    this.held = held;
-    this.holding = true;
   }
 }

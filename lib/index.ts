@@ -1,7 +1,8 @@
 export { Anycast } from './Anycast';
 export type { AnycastOptions } from './Anycast';
 export { Bidirectional, BidirectionalHandle } from './Bidirectional';
-export { Broadcast, BroadcastReceiver } from './Broadcast';
+export { Broadcast } from './Broadcast';
+export { BroadcastReceiver } from './BroadcastReceiver';
 export type { BroadcastOptions, BroadcastReceiverOptions } from './Broadcast';
 export {
   ChannelClosedError,

@@ -153,7 +153,7 @@ describe('Bidirectional', () => {
       expect(error).toBeInstanceOf(ReceiverError);
       expect(error).not.toBeInstanceOf(ReceiverStoppedError);
       expect((error as ReceiverError<number>).receiver).toBe(channel.serviceHandle);
-      expect((error as Error).message).toBe('consume() was called before ready() resolved true');
+      expect((error as Error).message).toMatch(/: consume\(\) was called before ready\(\) resolved true$/);
       expect((error as Error).cause).toBeUndefined();
     });
 

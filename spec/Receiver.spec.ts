@@ -72,7 +72,7 @@ describe('Receiver', () => {
       const error = thrownBy(() => receiver.consume());
       expect(error).toBeInstanceOf(ReceiverError);
       expect(error).not.toBeInstanceOf(ReceiverStoppedError);
-      expect((error as ReceiverError).message).toBe('consume() was called before ready() resolved true');
+      expect((error as ReceiverError).message).toMatch(/: consume\(\) was called before ready\(\) resolved true$/);
       expect((error as ReceiverError).receiver).toBe(receiver);
       expect(await receiver.receive()).toBe(1);
     });
@@ -81,8 +81,8 @@ describe('Receiver', () => {
       const channel = new Broadcast<number>('b');
       const receiver = channel.newReceiver();
       await channel.newSender().send(1);
-      expect((thrownBy(() => receiver.consume()) as Error).message).toBe(
-        'consume() was called before ready() resolved true',
+      expect((thrownBy(() => receiver.consume()) as Error).message).toMatch(
+        /: consume\(\) was called before ready\(\) resolved true$/,
       );
       expect(await receiver.receive()).toBe(1);
     });
@@ -316,7 +316,7 @@ describe('Receiver', () => {
     it('consume() on a filter() result before ready() says so', () => {
       const filtered = new Anycast<number>().newReceiver().filter(() => true);
       expect(() => filtered.consume()).toThrow(
-        new ReceiverError('consume() was called before ready() resolved true', filtered),
+        new ReceiverError(`${String(filtered)}: consume() was called before ready() resolved true`, filtered),
       );
     });
 

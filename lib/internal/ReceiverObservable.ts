@@ -1,17 +1,18 @@
 import type { Subscriber, TeardownLogic } from 'rxjs';
 import { ReceiverStoppedError } from '../errors';
 import type { Receiver } from '../Receiver';
-import { isPollable, PENDING, STOPPED, type Pollable } from './readiness';
-import type { Waker } from './WakerSet';
+import { pollableOf } from './ForeignReceiver';
+import { PENDING, STOPPED, type Source, type Waker } from './protocol';
 
 /**
- * Emits every message a pollable receiver has, synchronously, then parks until it has more.
- * A message is consumed only right before it is emitted and only while the subscriber is open,
- * so unsubscribing (even from inside `next`) leaves every other message in the receiver.
+ * Emits every message a receiver has, synchronously, then parks until it has more: the pull
+ * protocol under an Observable face (RxJS cannot take on consume). A message is consumed only
+ * right before it is emitted and only while the subscriber is open, so unsubscribing (even from
+ * inside `next`) leaves every other message in the receiver.
  */
 class PollingSubscription<T> implements Waker {
   constructor(
-    private readonly receiver: Receiver<T> & Pollable,
+    private readonly source: Source<T>,
     private readonly subscriber: Subscriber<T>,
   ) {}
 
@@ -20,11 +21,10 @@ class PollingSubscription<T> implements Waker {
   }
 
   drain(): void {
-    const { receiver, subscriber } = this;
+    const { source, subscriber } = this;
     while (!subscriber.closed) {
-      const state = receiver._poll();
+      const state = source._park(this);
       if (state === PENDING) {
-        receiver._park(this);
         return;
       }
       if (state === STOPPED) {
@@ -33,7 +33,7 @@ class PollingSubscription<T> implements Waker {
       }
       let message: T;
       try {
-        message = receiver.consume();
+        message = source.consume();
       } catch (error) {
         endWithError(subscriber, error);
         return;
@@ -43,7 +43,7 @@ class PollingSubscription<T> implements Waker {
   }
 
   unsubscribe(): void {
-    this.receiver._unpark(this);
+    this.source._unpark(this);
   }
 }
 
@@ -56,38 +56,12 @@ function endWithError<T>(subscriber: Subscriber<T>, error: unknown): void {
 }
 
 /**
- * The same for a receiver written outside the library, which only has the promise API: an
- * async loop whose pending `ready()` is aborted on unsubscribe, so no message is taken.
- */
-function observeThroughPromises<T>(receiver: Receiver<T>, subscriber: Subscriber<T>): TeardownLogic {
-  const controller = new AbortController();
-  const loop = async (): Promise<void> => {
-    while (await receiver.ready({ signal: controller.signal })) {
-      if (subscriber.closed) {
-        return;
-      }
-      subscriber.next(receiver.consume());
-    }
-    subscriber.complete();
-  };
-  loop().catch((error: unknown) => {
-    if (!controller.signal.aborted) {
-      endWithError(subscriber, error);
-    }
-  });
-  return () => controller.abort();
-}
-
-/**
  * The subscribe logic behind every receiver's Observable face.
  *
  * @internal
  */
 export function observeReceiver<T>(receiver: Receiver<T>, subscriber: Subscriber<T>): TeardownLogic {
-  if (!isPollable(receiver)) {
-    return observeThroughPromises(receiver, subscriber);
-  }
-  const subscription = new PollingSubscription(receiver, subscriber);
+  const subscription = new PollingSubscription(pollableOf(receiver), subscriber);
   subscription.drain();
   return () => subscription.unsubscribe();
 }

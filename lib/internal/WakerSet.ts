@@ -1,18 +1,25 @@
-/** Something to call, once, when a receiver may have become ready or has stopped. */
-export interface Waker {
-  wake(): void;
-}
+import type { Waker } from './protocol';
 
 /**
- * The one-shot wakers parked on one receiver. Nearly always there is exactly one (a pending
- * `ready()` or an Observable subscriber), so it gets a field of its own and the array is only
- * made for the rare second one.
+ * The wakers parked on one source, called in the order they were parked. It keeps two of the
+ * protocol's invariants (see `protocol.ts`) by construction:
+ * - a waker taken back with `remove()` is not called, even by a {@link WakerSet.wakeAll} round
+ *   already under way (its slot in the round is cleared);
+ * - the waker being registered by `_park()` ({@link WakerSet.registering}) is not called by a
+ *   round that runs during its registration: it stays parked, and `_park()`'s re-check decides.
+ *
+ * Nearly always one waker is parked (a pending `ready()` or an Observable subscriber), so it gets
+ * a field of its own and the array is only made for a second one.
  *
  * @internal
  */
 export class WakerSet {
   private single: Waker | undefined;
   private others: Waker[] | undefined;
+  /** The wakers of the round under way, so that `remove()` can clear a slot not yet called. */
+  private round: (Waker | undefined)[] | undefined;
+  /** The waker a `_park()` is registering right now; a wake round leaves it parked. */
+  registering: Waker | undefined;
 
   /** `single` is set whenever any waker is parked: `remove()` moves the next one into it. */
   get isEmpty(): boolean {
@@ -30,22 +37,13 @@ export class WakerSet {
   remove(waker: Waker): void {
     if (this.single === waker) {
       this.single = this.others?.shift();
-      return;
+    } else {
+      clearSlot(this.others, waker, true);
     }
-    const others = this.others;
-    if (others === undefined) {
-      return;
-    }
-    const index = others.indexOf(waker);
-    if (index >= 0) {
-      others.splice(index, 1);
-    }
+    clearSlot(this.round, waker, false);
   }
 
-  /**
-   * Calls every parked waker once and forgets it. The set is emptied before any waker runs, so a
-   * waker that parks again from inside `wake()` is kept for the next round, not called now.
-   */
+  /** Calls every parked waker once and forgets it; a waker parked again during the round waits for the next. */
   wakeAll(): void {
     const single = this.single;
     if (single === undefined) {
@@ -54,11 +52,43 @@ export class WakerSet {
     const others = this.others;
     this.single = undefined;
     this.others = undefined;
-    single.wake();
-    if (others !== undefined) {
-      for (const waker of others) {
-        waker.wake();
+    const held = this.registering;
+    if (others === undefined) {
+      // The common case, without an array: one waker.
+      this.wakeOne(single, held);
+      return;
+    }
+    const round: (Waker | undefined)[] = [single, ...others];
+    const outer = this.round;
+    this.round = round;
+    for (let index = 0; index < round.length; index++) {
+      const waker = round[index];
+      round[index] = undefined;
+      if (waker !== undefined) {
+        this.wakeOne(waker, held);
       }
     }
+    this.round = outer;
+  }
+
+  private wakeOne(waker: Waker, held: Waker | undefined): void {
+    if (waker === held) {
+      this.add(waker);
+    } else {
+      waker.wake();
+    }
+  }
+}
+
+/** Takes `waker` out of `slots`: spliced out of the parked list, or cleared in a round. */
+function clearSlot(slots: (Waker | undefined)[] | undefined, waker: Waker, splice: boolean): void {
+  const index = slots === undefined ? -1 : slots.indexOf(waker);
+  if (index < 0) {
+    return;
+  }
+  if (splice) {
+    slots?.splice(index, 1);
+  } else {
+    (slots as (Waker | undefined)[])[index] = undefined;
   }
 }

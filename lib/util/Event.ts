@@ -1,9 +1,7 @@
 import { ReceiverError, ReceiverStoppedError } from '../errors';
-import { checkSignal } from '../internal/abortable';
-import { PENDING, READY, readyOf, STOPPED, type PollState } from '../internal/readiness';
+import { PENDING, READY, STOPPED, type PollState } from '../internal/protocol';
 import { checkOptions, checkString } from '../internal/validate';
-import { WakerSet, type Waker } from '../internal/WakerSet';
-import { Receiver, type AbortOptions } from '../Receiver';
+import { PollableReceiver } from '../internal/PollableReceiver';
 
 /** Options of {@link Event}. */
 export interface EventOptions {
@@ -44,15 +42,13 @@ let eventCount = 0;
  * console.log(`${shutdown} fired`); // Logs: Event:shutdown fired
  * ```
  */
-export class Event extends Receiver<void> {
+export class Event extends PollableReceiver<void> {
   /** The event's name. */
   readonly name: string;
   /** Whether a `set()` waits for `consume()`. */
   private flag = false;
   /** Set once by `stop()`; never unset. */
   private stopped = false;
-  /** Pending `ready()` calls, subscribers and select/Merge waits on this event. */
-  private readonly wakers = new WakerSet();
 
   /** @throws TypeError when `name` is not a string. */
   constructor(options: EventOptions = {}) {
@@ -80,7 +76,7 @@ export class Event extends Receiver<void> {
       return;
     }
     this.flag = true;
-    this.wakers.wakeAll();
+    this._wake();
   }
 
   /** Stops the event at once: a pending `ready()` resolves `false` and a set not consumed is dropped. Idempotent. */
@@ -90,16 +86,12 @@ export class Event extends Receiver<void> {
     }
     this.stopped = true;
     this.flag = false;
-    this.wakers.wakeAll();
+    this._wake();
   }
 
   /** The same as `stop()`. */
   override close(): void {
     this.stop();
-  }
-
-  ready(options?: AbortOptions): Promise<boolean> {
-    return readyOf(this, checkSignal(options?.signal));
   }
 
   /**
@@ -116,7 +108,7 @@ export class Event extends Receiver<void> {
     if (this.stopped) {
       throw new ReceiverStoppedError(this);
     }
-    throw new ReceiverError('consume() was called before ready() resolved true', this);
+    throw this._notReady();
   }
 
   override toString(): string {
@@ -129,15 +121,5 @@ export class Event extends Receiver<void> {
       return STOPPED;
     }
     return this.flag ? READY : PENDING;
-  }
-
-  /** @internal */
-  _park(waker: Waker): void {
-    this.wakers.add(waker);
-  }
-
-  /** @internal */
-  _unpark(waker: Waker): void {
-    this.wakers.remove(waker);
   }
 }

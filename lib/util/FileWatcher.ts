@@ -1,11 +1,9 @@
 import { resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { ReceiverError, ReceiverStoppedError } from '../errors';
-import { checkSignal } from '../internal/abortable';
 import { Deque } from '../internal/Deque';
-import { PENDING, READY, readyOf, STOPPED, type PollState } from '../internal/readiness';
-import { WakerSet, type Waker } from '../internal/WakerSet';
-import { Receiver, type AbortOptions } from '../Receiver';
+import { PENDING, READY, STOPPED, type PollState } from '../internal/protocol';
+import { PollableReceiver } from '../internal/PollableReceiver';
 
 /** The kinds of change a {@link FileWatcher} reports. */
 export type FileWatcherEventType = 'create' | 'modify' | 'delete';
@@ -85,7 +83,7 @@ let watcherCount = 0;
  * }
  * ```
  */
-export class FileWatcher extends Receiver<FileWatcherEvent> {
+export class FileWatcher extends PollableReceiver<FileWatcherEvent> {
   /** The event type names: `FileWatcher.EventType.CREATE`, `.MODIFY` and `.DELETE`. */
   static readonly EventType = EVENT_TYPE;
 
@@ -102,8 +100,6 @@ export class FileWatcher extends Receiver<FileWatcherEvent> {
   private readonly items = new Deque<Item>();
   /** Set once by `stop()`; never unset. */
   private stopped = false;
-  /** Pending `ready()` calls, subscribers and select/Merge waits on this watcher. */
-  private readonly wakers = new WakerSet();
   /** The chokidar watcher; its close() promise is kept so that every `stop()` awaits the same one. */
   private readonly watcher: FSWatcher;
   private closing: Promise<void> | undefined;
@@ -127,10 +123,6 @@ export class FileWatcher extends Receiver<FileWatcherEvent> {
     this.watcher.once('ready', markStarted);
   }
 
-  ready(options?: AbortOptions): Promise<boolean> {
-    return readyOf(this, checkSignal(options?.signal));
-  }
-
   /**
    * The oldest change not consumed yet.
    *
@@ -143,7 +135,7 @@ export class FileWatcher extends Receiver<FileWatcherEvent> {
       throw new ReceiverStoppedError(this);
     }
     if (this.items.length === 0) {
-      throw new ReceiverError('consume() was called before ready() resolved true', this);
+      throw this._notReady();
     }
     const item = this.items.shift();
     if ('error' in item) {
@@ -164,7 +156,7 @@ export class FileWatcher extends Receiver<FileWatcherEvent> {
       this.items.clear();
       this.closing = this.watcher.close();
       this.markStarted();
-      this.wakers.wakeAll();
+      this._wake();
     }
     return this.closing ?? Promise.resolve();
   }
@@ -186,16 +178,6 @@ export class FileWatcher extends Receiver<FileWatcherEvent> {
     return this.items.length > 0 ? READY : PENDING;
   }
 
-  /** @internal */
-  _park(waker: Waker): void {
-    this.wakers.add(waker);
-  }
-
-  /** @internal */
-  _unpark(waker: Waker): void {
-    this.wakers.remove(waker);
-  }
-
   private listen(): void {
     for (const [chokidarEvent, type] of CHOKIDAR_EVENTS) {
       if (this.eventTypes.has(type)) {
@@ -212,7 +194,7 @@ export class FileWatcher extends Receiver<FileWatcherEvent> {
       return;
     }
     this.items.push(item);
-    this.wakers.wakeAll();
+    this._wake();
   }
 }
 

@@ -1,9 +1,18 @@
 import { ReceiverError, ReceiverStoppedError } from '../errors';
 import { checkSignal } from '../internal/abortable';
-import type { AnyWaker } from '../internal/AnyWaker';
-import { PENDING, READY, readyOf, STOPPED, type PollState } from '../internal/readiness';
-import { checkReceivers, SourceSet } from '../internal/SourceSet';
-import type { Waker } from '../internal/WakerSet';
+import { checkReceivers, FanIn } from '../internal/FanIn';
+import {
+  brandPollable,
+  PENDING,
+  POLLABLE,
+  READY,
+  STOPPED,
+  type PollState,
+  type PROTOCOL_VERSION,
+  type Source,
+  type Waker,
+} from '../internal/protocol';
+import { readyOf } from '../internal/wait';
 import { Receiver, type AbortOptions } from '../Receiver';
 
 /**
@@ -55,15 +64,12 @@ const STOP_DONE: Promise<void> = Promise.resolve();
  * console.log(await merged.receive(), await merged.receive()); // Logs: 1 2
  * ```
  */
-export class Merge<T> extends Receiver<T> {
-  /** The sources, their stopped flags and the round-robin cursor. */
-  private readonly sources: SourceSet<T>;
+export class Merge<T> extends Receiver<T> implements Source<T> {
+  declare readonly [POLLABLE]: typeof PROTOCOL_VERSION;
+  /** The sources, waited on together (the one fan-in). */
+  private readonly fanIn: FanIn<T>;
   /** The source whose message `_poll()` announced, until `consume()` takes it. */
-  private announced: number | undefined;
-  /** Set once by `stop()` / `close()`; never unset. */
-  private stopped = false;
-  /** For each waker parked on this Merge, the fan-in waker parked on the sources for it. */
-  private readonly parked = new Map<Waker, AnyWaker>();
+  private announced = -1;
 
   /**
    * @param receivers - the sources, at least one.
@@ -72,7 +78,7 @@ export class Merge<T> extends Receiver<T> {
   constructor(...receivers: Receiver<T>[]) {
     super();
     const entries = receivers.map((receiver, index) => [`receivers[${index}]`, receiver] as const);
-    this.sources = new SourceSet(checkReceivers<T>(entries, '`Merge`'));
+    this.fanIn = new FanIn(checkReceivers<T>(entries, '`Merge`'));
   }
 
   ready(options?: AbortOptions): Promise<boolean> {
@@ -82,19 +88,34 @@ export class Merge<T> extends Receiver<T> {
   /**
    * Takes the message that `ready()` announced from its source.
    *
+   * A source that stopped between `ready()` and `consume()` (closed by its owner) is not the
+   * Merge's stop: it leaves the Merge, and the next ready source's message is taken instead;
+   * when no other is ready, a {@link ReceiverError} says so (call `ready()` again).
+   *
    * @throws the source's error, when its `consume()` throws.
    * @throws {@link ReceiverStoppedError} when the Merge has stopped.
    * @throws {@link ReceiverError} when `ready()` has not resolved `true` since the last consume.
    */
   consume(): T {
-    const index = this.announced;
-    if (index === undefined) {
-      throw this._poll() === STOPPED
-        ? new ReceiverStoppedError(this)
-        : new ReceiverError('consume() was called before ready() resolved true', this);
+    for (;;) {
+      const index = this.announced;
+      if (index < 0) {
+        throw this._poll() === STOPPED ? new ReceiverStoppedError(this) : this.notReady();
+      }
+      this.announced = -1;
+      try {
+        return this.fanIn.consume(index);
+      } catch (error) {
+        if (!(error instanceof ReceiverStoppedError) || this.fanIn.stateAt(index) !== STOPPED) {
+          throw error;
+        }
+        // The source stopped after it was announced: it leaves, and another may be ready.
+        this.fanIn.finish(index);
+        if (this._poll() !== READY) {
+          throw this._poll() === STOPPED ? new ReceiverStoppedError(this) : this.notReady();
+        }
+      }
     }
-    this.announced = undefined;
-    return this.sources.consume(index);
   }
 
   /**
@@ -108,59 +129,51 @@ export class Merge<T> extends Receiver<T> {
 
   /** The same as {@link Merge.stop}, without the promise. */
   override close(): void {
-    if (this.stopped) {
-      return;
-    }
-    this.stopped = true;
-    this.announced = undefined;
-    const waiting = [...this.parked];
-    this.parked.clear();
-    for (const [waker, fanIn] of waiting) {
-      fanIn.cancel();
-      waker.wake();
-    }
+    this.announced = -1;
+    this.fanIn.stop();
   }
 
   override toString(): string {
-    return `Merge:${this.sources.receivers.map(String).join(',')}`;
+    return `Merge:${this.fanIn.receivers.map(String).join(',')}`;
   }
 
   /** @internal */
   _poll(): PollState {
-    if (this.stopped) {
-      return STOPPED;
-    }
-    const sources = this.sources;
-    for (let index = sources.scan(); index >= 0; index = sources.scan()) {
-      if (sources.scannedState === READY) {
-        this.announced = index;
+    const fanIn = this.fanIn;
+    // A source found stopped is finished silently: the Merge stops only when all have.
+    for (let state = fanIn._poll(); state === READY; state = fanIn._poll()) {
+      if (fanIn.foundState === READY) {
+        this.announced = fanIn.found;
         return READY;
       }
-      sources.finish(index);
+      fanIn.finish(fanIn.found);
     }
-    return sources.allFinished ? STOPPED : PENDING;
+    return fanIn.isOver ? STOPPED : PENDING;
   }
 
   /** @internal */
-  _park(waker: Waker): void {
-    if (this.parked.has(waker)) {
-      return;
+  _park(waker: Waker): PollState {
+    // The fan-in parks only when no source is ready; one that turns up stopped is finished
+    // here, and parking is tried again.
+    for (;;) {
+      const state = this._poll();
+      if (state !== PENDING || this.fanIn._park(waker) === PENDING) {
+        return state;
+      }
     }
-    const fanIn = this.sources.parkOnActive({
-      wake: () => {
-        this.parked.delete(waker);
-        waker.wake();
-      },
-    });
-    this.parked.set(waker, fanIn);
   }
 
   /** @internal */
   _unpark(waker: Waker): void {
-    this.parked.get(waker)?.cancel();
-    this.parked.delete(waker);
+    this.fanIn._unpark(waker);
+  }
+
+  private notReady(): ReceiverError<T> {
+    return new ReceiverError(`${String(this)}: consume() was called before ready() resolved true`, this);
   }
 }
+
+brandPollable(Merge.prototype);
 
 /**
  * A {@link Merge} of `receivers`, with the message type inferred as the union of theirs.

@@ -1,4 +1,4 @@
-import { checkReceivers } from '../internal/SourceSet';
+import { checkReceivers } from '../internal/FanIn';
 import type { Receiver } from '../Receiver';
 import { Merge, type MessageOf } from './Merge';
 

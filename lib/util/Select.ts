@@ -1,7 +1,7 @@
-import { checkSignal, listenForAbort } from '../internal/abortable';
-import type { AnyWaker } from '../internal/AnyWaker';
-import { PENDING } from '../internal/readiness';
-import { checkReceivers, SourceSet } from '../internal/SourceSet';
+import { checkSignal } from '../internal/abortable';
+import { checkReceivers, FanIn } from '../internal/FanIn';
+import { PENDING, STOPPED, type PollState } from '../internal/protocol';
+import { waitFor } from '../internal/wait';
 import { warn } from '../logger';
 import type { AbortOptions, Receiver } from '../Receiver';
 import type { MessageOf } from './Merge';
@@ -104,40 +104,39 @@ export interface SelectConstructor {
   readonly prototype: SelectMethods<SelectReceivers>;
 }
 
-const TRUE = Promise.resolve(true);
-const FALSE = Promise.resolve(false);
 const STOP_DONE: Promise<void> = Promise.resolve();
 
-/** A pending `ready()`: parked on every active receiver, settled by a wake, an abort or `stop()`. */
-interface ReadyWait {
-  fanIn: AnyWaker;
-  readonly resolve: (ready: boolean) => void;
-  readonly reject: (reason: unknown) => void;
-  stopListening: (() => void) | undefined;
-}
+/**
+ * Property names that libraries probe on any object (`await` looks up `then`, JSON, Jest and
+ * inspectors look up the others): reading them gives `undefined`, not the unknown-name error.
+ */
+const PROBED = new Set([
+  'then',
+  'toJSON',
+  'asymmetricMatch',
+  '$$typeof',
+  'nodeType',
+  'tagName',
+  '@@__IMMUTABLE_ITERABLE__@@',
+]);
 
 class SelectImpl<R extends SelectReceivers> implements SelectMethods<R> {
   // #private fields: they are not properties, so they cannot collide with receiver names.
   /** Each receiver's index, by name. */
   readonly #indexOf = new Map<string, number>();
-  readonly #sources: SourceSet<unknown>;
+  /** The receivers, waited on together (the one fan-in). */
+  readonly #fanIn: FanIn<unknown>;
   /** The receivers that had something to read when `ready()` last resolved `true`. */
   #round: number[] = [];
   /** Whether a read gave an item since that round. */
   #readSinceRound = false;
-  /** Set once by `stop()`; never unset. */
-  #stopped = false;
-  /** The pending `ready()` calls, which `stop()` releases. */
-  readonly #waits = new Set<ReadyWait>();
 
   constructor(receivers: R) {
     const names = checkNames(this, receivers);
     const entries = names.map((name) => [`receivers.${name}`, receivers[name]] as const);
-    this.#sources = new SourceSet(checkReceivers<unknown>(entries, '`Select`'));
-    names.forEach((name, index) => {
-      this.#indexOf.set(name, index);
-      Object.defineProperty(this, name, { get: () => this.get(name), enumerable: true });
-    });
+    this.#fanIn = new FanIn(checkReceivers<unknown>(entries, '`Select`'));
+    names.forEach((name, index) => this.#indexOf.set(name, index));
+    return nameProxy(this, names);
   }
 
   ready(options?: AbortOptions): Promise<boolean> {
@@ -146,36 +145,24 @@ class SelectImpl<R extends SelectReceivers> implements SelectMethods<R> {
       return Promise.reject(signal.reason);
     }
     this.#dropUnread();
-    const ready = this.#check();
-    if (ready !== undefined) {
-      return ready ? TRUE : FALSE;
-    }
-    return new Promise<boolean>((resolve, reject) => this.#wait(resolve, reject, signal));
+    return waitFor(this.#fanIn, signal, (state) => this.#startRound(state)).promise;
   }
 
   get<K extends keyof R & string>(name: K): Selected<MessageOf<R[K]>> | undefined {
     const index = this.#indexOf.get(name);
     if (index === undefined) {
-      throw new TypeError(
-        `Expected \`name\` to be one of ${[...this.#indexOf.keys()].join(', ')}, got ${String(name)}`,
-      );
+      throw unknownName(this, name);
     }
-    const sources = this.#sources;
-    if (this.#stopped || sources.isFinished(index) || sources.stateAt(index) === PENDING) {
+    const fanIn = this.#fanIn;
+    if (fanIn.stateAt(index) === PENDING) {
       return undefined;
     }
     this.#readSinceRound = true;
-    return Selected._take(sources, index) as Selected<MessageOf<R[K]>>;
+    return Selected._take(fanIn, index) as Selected<MessageOf<R[K]>>;
   }
 
   stop(): Promise<void> {
-    this.#stopped = true;
-    const waits = [...this.#waits];
-    this.#waits.clear();
-    for (const wait of waits) {
-      this.#settle(wait);
-      wait.resolve(false);
-    }
+    this.#fanIn.stop();
     return STOP_DONE;
   }
 
@@ -183,20 +170,31 @@ class SelectImpl<R extends SelectReceivers> implements SelectMethods<R> {
     return `Select:${[...this.#indexOf.keys()].join(',')}`;
   }
 
+  /** `true` and a new round when a receiver has something to read; `false` when over. */
+  #startRound(state: PollState): boolean {
+    if (state === STOPPED) {
+      return false;
+    }
+    this.#round = this.#fanIn.readyIndices();
+    this.#readSinceRound = false;
+    return true;
+  }
+
   /**
    * The seed's rule: when nothing at all was read since the last round, its unread items are
-   * dropped, so that a loop that reads only some names cannot block on the others forever.
+   * dropped, so that a loop that reads only some names cannot block on the others forever. A
+   * stopped Select drops nothing: `stop()` takes nothing.
    */
   #dropUnread(): void {
     const round = this.#round;
     this.#round = [];
-    if (this.#readSinceRound || round.length === 0) {
+    const fanIn = this.#fanIn;
+    if (this.#readSinceRound || round.length === 0 || fanIn.isOver) {
       return;
     }
-    const sources = this.#sources;
-    const dropped = round.filter((index) => !sources.isFinished(index) && sources.stateAt(index) !== PENDING);
+    const dropped = round.filter((index) => fanIn.stateAt(index) !== PENDING);
     for (const index of dropped) {
-      Selected._take(sources, index);
+      Selected._take(fanIn, index);
     }
     if (dropped.length > 0) {
       const names = [...this.#indexOf.keys()].filter((_, index) => dropped.includes(index));
@@ -205,53 +203,53 @@ class SelectImpl<R extends SelectReceivers> implements SelectMethods<R> {
       );
     }
   }
+}
 
-  /** `true` and a new round when a receiver has something to read; `false` when over; else `undefined`. */
-  #check(): boolean | undefined {
-    if (this.#stopped) {
-      return false;
-    }
-    const round = this.#sources.readyIndices();
-    if (round.length > 0) {
-      this.#round = round;
-      this.#readSinceRound = false;
-      return true;
-    }
-    return this.#sources.allFinished ? false : undefined;
-  }
+function unknownName(select: SelectImpl<SelectReceivers>, name: string): TypeError {
+  const names = String(select).slice('Select:'.length).split(',').join(', ');
+  return new TypeError(`${String(select)}: expected \`name\` to be one of ${names}, got ${name}`);
+}
 
-  #wait(resolve: (ready: boolean) => void, reject: (reason: unknown) => void, signal: AbortSignal | undefined): void {
-    const wait: ReadyWait = { fanIn: this.#park(() => this.#woken(wait)), resolve, reject, stopListening: undefined };
-    this.#waits.add(wait);
-    if (signal !== undefined) {
-      wait.stopListening = listenForAbort(signal, () => {
-        this.#waits.delete(wait);
-        this.#settle(wait);
-        reject(signal.reason);
-      });
-    }
-  }
-
-  #woken(wait: ReadyWait): void {
-    const ready = this.#check();
-    if (ready === undefined) {
-      wait.fanIn = this.#park(() => this.#woken(wait));
-      return;
-    }
-    this.#waits.delete(wait);
-    this.#settle(wait);
-    wait.resolve(ready);
-  }
-
-  #park(onWake: () => void): AnyWaker {
-    return this.#sources.parkOnActive({ wake: onWake });
-  }
-
-  /** Takes the wait's waker back from every receiver and stops listening to its signal. */
-  #settle(wait: ReadyWait): void {
-    wait.fanIn.cancel();
-    wait.stopListening?.();
-  }
+/**
+ * The Select as users see it: reading a receiver's name is `get(name)`, and reading a name that
+ * is neither a receiver's nor a member throws, as `get()` does. Methods are bound to the Select
+ * itself, whose #private fields a Proxy cannot reach.
+ */
+function nameProxy<S extends SelectImpl<SelectReceivers>>(select: S, names: readonly string[]): S {
+  const isName = (name: string): boolean => names.includes(name);
+  const bound = new Map<PropertyKey, unknown>();
+  return new Proxy(select, {
+    get(target, property) {
+      if (typeof property === 'string' && isName(property)) {
+        return target.get(property);
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value === 'function') {
+        let method = bound.get(property);
+        if (method === undefined) {
+          method = (value as (...args: unknown[]) => unknown).bind(target);
+          bound.set(property, method);
+        }
+        return method;
+      }
+      if (value === undefined && typeof property === 'string' && !(property in target) && !PROBED.has(property)) {
+        throw unknownName(target, property);
+      }
+      return value;
+    },
+    has(target, property) {
+      return (typeof property === 'string' && isName(property)) || property in target;
+    },
+    ownKeys(target) {
+      return [...Reflect.ownKeys(target), ...names];
+    },
+    getOwnPropertyDescriptor(target, property) {
+      if (typeof property === 'string' && isName(property)) {
+        return { configurable: true, enumerable: true, get: () => target.get(property) };
+      }
+      return Reflect.getOwnPropertyDescriptor(target, property);
+    },
+  });
 }
 
 /** The receiver names, checked against the Select's own members; validates first. */

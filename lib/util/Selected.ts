@@ -1,6 +1,6 @@
 import { ReceiverStoppedError } from '../errors';
-import { STOPPED, type PollState } from '../internal/readiness';
-import type { SourceSet } from '../internal/SourceSet';
+import type { FanIn } from '../internal/FanIn';
+import { STOPPED, type PollState } from '../internal/protocol';
 import type { Receiver } from '../Receiver';
 
 /**
@@ -88,7 +88,7 @@ export class Selected<T> {
    *
    * @internal
    */
-  static _take<T>(sources: SourceSet<T>, index: number, state: PollState = sources.stateAt(index)): Selected<T> {
+  static _take<T>(sources: FanIn<T>, index: number, state: PollState = sources.stateAt(index)): Selected<T> {
     const receiver = sources.receivers[index] as Receiver<T>;
     let item: Selected<T>;
     try {

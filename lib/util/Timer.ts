@@ -1,11 +1,9 @@
 import { asyncScheduler, Subscription, type SchedulerLike } from 'rxjs';
 import { ReceiverError, ReceiverStoppedError } from '../errors';
-import { checkSignal } from '../internal/abortable';
 import { checkOptions } from '../internal/validate';
-import { PENDING, READY, readyOf, STOPPED, type PollState } from '../internal/readiness';
-import { WakerSet, type Waker } from '../internal/WakerSet';
+import { PENDING, READY, STOPPED, type PollState } from '../internal/protocol';
 import { warn } from '../logger';
-import { Receiver, type AbortOptions } from '../Receiver';
+import { PollableReceiver } from '../internal/PollableReceiver';
 import { SkipMissedAndDrift, SkipMissedAndResync, TriggerAllMissed, type MissedTickPolicy } from './missedTickPolicy';
 
 /** Options of {@link Timer}. */
@@ -64,7 +62,8 @@ const RUNNING = 1;
 const HALTED = 2;
 type Lifecycle = typeof NOT_STARTED | typeof RUNNING | typeof HALTED;
 
-const NOT_READY = 'consume() was called before ready() resolved true (or reset() dropped the tick)';
+/** The longest delay a JavaScript timer takes as it is: 2^31 - 1 ms, about 24.8 days. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
 
 /**
  * A receiver that fires every `intervalMs` milliseconds; each message is the `Date` of the
@@ -100,7 +99,7 @@ const NOT_READY = 'consume() was called before ready() resolved true (or reset()
  * }
  * ```
  */
-export class Timer extends Receiver<Date> {
+export class Timer extends PollableReceiver<Date> {
   /** The time between two ticks, in milliseconds. */
   readonly intervalMs: number;
   /** What the timer does with missed ticks. */
@@ -113,8 +112,8 @@ export class Timer extends Receiver<Date> {
   private nextTickMs = 0;
   /** The tick that fired and waits for `consume()`; cleared by stop() and reset() so no stale tick gets out. */
   private firedTick: Date | undefined;
-  /** Pending `ready()` calls, subscribers and select/Merge waits on this timer. */
-  private readonly wakers = new WakerSet();
+  /** The error of a missed-tick policy that threw, thrown once by `consume()` in place of a tick. */
+  private failure: ReceiverError<Date> | undefined;
   /** The one scheduled action for the next tick, while someone waits; its identity tells a live alarm from a cancelled one. */
   private alarm: Subscription | undefined;
 
@@ -180,10 +179,6 @@ export class Timer extends Receiver<Date> {
     return this.lifecycle === RUNNING;
   }
 
-  ready(options?: AbortOptions): Promise<boolean> {
-    return readyOf(this, checkSignal(options?.signal));
-  }
-
   /**
    * The `Date` of the tick that `ready()` announced.
    *
@@ -195,12 +190,20 @@ export class Timer extends Receiver<Date> {
     const tick = this.firedTick;
     if (tick !== undefined) {
       this.firedTick = undefined;
+      // Someone may still wait (a concurrent ready()): the next tick needs its alarm.
+      this.armAlarm();
       return tick;
+    }
+    const failure = this.failure;
+    if (failure !== undefined) {
+      // Thrown once: afterwards the timer is simply stopped, until reset().
+      this.failure = undefined;
+      throw failure;
     }
     if (this.lifecycle === HALTED) {
       throw new ReceiverStoppedError(this);
     }
-    throw new ReceiverError(NOT_READY, this);
+    throw this._notReady();
   }
 
   /**
@@ -222,10 +225,9 @@ export class Timer extends Receiver<Date> {
    * `reset()` starts it again.
    */
   stop(): void {
-    this.lifecycle = HALTED;
-    this.firedTick = undefined;
-    this.cancelAlarm();
-    this.wakers.wakeAll();
+    this.failure = undefined;
+    this.halt();
+    this._wake();
   }
 
   /** The same as `stop()`. */
@@ -239,7 +241,7 @@ export class Timer extends Receiver<Date> {
 
   /** @internal */
   _poll(): PollState {
-    if (this.firedTick !== undefined) {
+    if (this.firedTick !== undefined || this.failure !== undefined) {
       return READY;
     }
     if (this.lifecycle === NOT_STARTED) {
@@ -252,28 +254,40 @@ export class Timer extends Receiver<Date> {
     if (nowMs < this.nextTickMs) {
       return PENDING;
     }
-    this.firedTick = new Date(nowMs);
-    this.nextTickMs = this.nextTickAfter(nowMs, this.nextTickMs);
+    this.fire(nowMs);
+    // Others waiting on this timer (concurrent ready() calls) are told too: their alarm may
+    // not come again while this tick waits to be consumed.
+    this._wake();
     return READY;
   }
 
-  /** @internal */
-  _park(waker: Waker): void {
-    this.wakers.add(waker);
+  protected override _parked(): void {
     this.armAlarm();
   }
 
-  /** @internal */
-  _unpark(waker: Waker): void {
-    this.wakers.remove(waker);
-    if (this.wakers.isEmpty) {
-      this.cancelAlarm();
+  protected override _idle(): void {
+    this.cancelAlarm();
+  }
+
+  /** Fires the tick due now and computes the next; a policy that throws stops the timer with its error. */
+  private fire(nowMs: number): void {
+    let nextTickMs: number;
+    try {
+      nextTickMs = this.nextTickAfter(nowMs, this.nextTickMs);
+    } catch (error) {
+      const message = `${String(this)}: ${String(this.missedTickPolicy)}.nextTickTime() threw; the timer stopped`;
+      this.failure = new ReceiverError(message, this, { cause: error });
+      this.halt();
+      return;
     }
+    this.firedTick = new Date(nowMs);
+    this.nextTickMs = nextTickMs;
   }
 
   private restart(startDelayMs: number): void {
     this.lifecycle = RUNNING;
     this.firedTick = undefined;
+    this.failure = undefined;
     this.nextTickMs = this.scheduler.now() + startDelayMs + this.intervalMs;
     // The pending alarm was for the old tick time: wait for the new one instead.
     this.cancelAlarm();
@@ -297,15 +311,23 @@ export class Timer extends Receiver<Date> {
 
   /** Schedules the one action for the next tick, if someone waits for a tick that has not fired. */
   private armAlarm(): void {
-    if (this.alarm !== undefined || this.wakers.isEmpty || this.lifecycle !== RUNNING || this.firedTick !== undefined) {
+    if (this.alarm !== undefined || !this._waited || this.lifecycle !== RUNNING || this.firedTick !== undefined) {
       return;
     }
-    const delayMs = Math.max(0, this.nextTickMs - this.scheduler.now());
+    // Past 2^31 - 1 ms, setTimeout fires at once (Node warns and uses 1 ms): wait at most that
+    // long, and onAlarm() waits again for the rest.
+    const delayMs = Math.min(MAX_DELAY_MS, Math.max(0, this.nextTickMs - this.scheduler.now()));
     // The alarm is set before schedule() returns, so a scheduler that runs the action at once
     // (queueScheduler) still finds it live in onAlarm().
     const alarm = new Subscription();
     this.alarm = alarm;
     alarm.add(this.scheduler.schedule(() => this.onAlarm(alarm), delayMs));
+  }
+
+  private halt(): void {
+    this.lifecycle = HALTED;
+    this.firedTick = undefined;
+    this.cancelAlarm();
   }
 
   private cancelAlarm(): void {
@@ -325,7 +347,7 @@ export class Timer extends Receiver<Date> {
       this.armAlarm();
       return;
     }
-    this.wakers.wakeAll();
+    this._wake();
   }
 }
 

@@ -1,19 +1,18 @@
 import { from, Observable, type InteropObservable, type Subscribable, type Subscriber } from 'rxjs';
 import { ReceiverError, ReceiverStoppedError } from '../errors';
-import { checkSignal } from '../internal/abortable';
-import { Deque } from '../internal/Deque';
-import { PENDING, READY, readyOf, STOPPED, type PollState } from '../internal/readiness';
+import { OverflowBuffer } from '../internal/overflow';
+import { PENDING, READY, STOPPED, type PollState } from '../internal/protocol';
 import { checkOptions, checkPositiveInteger, checkString } from '../internal/validate';
-import { WakerSet, type Waker } from '../internal/WakerSet';
-import { warn } from '../logger';
-import { Receiver, type AbortOptions } from '../Receiver';
+import type { Receiver } from '../Receiver';
+import { PollableReceiver } from '../internal/PollableReceiver';
 
 /**
  * What {@link fromObservable} does with a value that arrives while its buffer is full, named in
  * the spirit of Kotlin's `BufferOverflow` (an Observable cannot be suspended, so there is no
  * `SUSPEND`):
- * - `'error'`: keep everything buffered, unsubscribe from the source, and end the receiver with
- *   a {@link ReceiverError} after the buffered values. Nothing is dropped.
+ * - `'error'`: keep everything buffered, the value that overflowed included (one past
+ *   `maxsize`), unsubscribe from the source, and end the receiver with a {@link ReceiverError}
+ *   after the buffered values. Nothing is dropped.
  * - `'dropOldest'`: drop the oldest buffered value to make room (the newest values win).
  * - `'dropLatest'`: drop the value that just arrived (the buffered values win).
  *
@@ -54,9 +53,10 @@ let receiversMade = 0;
  * - **Ordering:** values are received in the order the source emitted them; an Observable
  *   subscriber of the receiver gets each one in the source's own call stack (exact marbles).
  * - **Buffer:** `maxsize` values (default 50) wait for a consumer.
- * - **When full:** per `overflow` (default `'error'`: the source is unsubscribed and the receiver
- *   ends with a {@link ReceiverError} once the buffer is drained; nothing is dropped). The drop
- *   policies log a warning through the library's logger.
+ * - **When full:** per `overflow` (default `'error'`: the value that overflowed is kept, the
+ *   source is unsubscribed, and the receiver ends with a {@link ReceiverError} once the buffer is
+ *   drained; nothing is dropped). The drop policies count what they drop and log a warning
+ *   through the library's logger once per overflow episode.
  * - **Closing:** when the source completes the receiver stops after its buffer drains. When the
  *   source errors, the buffered values come first, then `consume()` throws a
  *   {@link ReceiverError} whose `cause` is the source's error, once; after that the receiver is
@@ -109,11 +109,14 @@ function toObservable<T>(source: Subscribable<T> | InteropObservable<T>): Observ
 /** How the source ended, if it has: the error still to be thrown, or none. */
 type SourceEnd = { readonly error: ReceiverError<unknown> | undefined };
 
-class ObservableReceiver<T> extends Receiver<T> {
-  /** Values emitted and not yet consumed, oldest first; at most `maxsize`. */
-  private readonly buffer = new Deque<T>();
-  /** Pending `ready()` calls and Observable subscribers. */
-  private readonly wakers = new WakerSet();
+/**
+ * The receiver behind {@link fromObservable}: RxJS subscribes and pushes (it has the guarantee of
+ * ordering and of the source's own call stack); the buffer and its overflow policy are
+ * `OverflowBuffer`'s, and taking on consume is our pull protocol.
+ */
+class ObservableReceiver<T> extends PollableReceiver<T> {
+  /** Values emitted and not yet consumed, oldest first. */
+  private readonly buffer: OverflowBuffer<T>;
   /** The Subscriber of our subscription to the source, set before the source can emit. */
   private upstream: Subscriber<T> | undefined;
   /** Set once the source completed, errored or overflowed; never unset. */
@@ -122,15 +125,24 @@ class ObservableReceiver<T> extends Receiver<T> {
   private closed = false;
   /** Set when `_poll()` reported READY, cleared by `consume()`. */
   private announced = false;
-  /** Whether the current overflow episode was warned about; reset when the buffer empties. */
-  private warnedOverflow = false;
 
   constructor(
     private readonly name: string,
-    private readonly maxsize: number,
-    private readonly overflow: BufferOverflow,
+    maxsize: number,
+    overflow: BufferOverflow,
   ) {
     super();
+    this.buffer = new OverflowBuffer<T>(maxsize, overflow, () => this.toString());
+  }
+
+  /** How many values are buffered now. */
+  get size(): number {
+    return this.buffer.length;
+  }
+
+  /** How many values the overflow policy dropped, in total. */
+  get dropped(): number {
+    return this.buffer.dropped;
   }
 
   /** Subscribes to the source; called once, right after construction. */
@@ -148,10 +160,6 @@ class ObservableReceiver<T> extends Receiver<T> {
     });
   }
 
-  ready(options?: AbortOptions): Promise<boolean> {
-    return readyOf(this, checkSignal(options?.signal));
-  }
-
   consume(): T {
     if (this.announced) {
       this.announced = false;
@@ -160,7 +168,7 @@ class ObservableReceiver<T> extends Receiver<T> {
     if (this.isStopped()) {
       throw new ReceiverStoppedError(this);
     }
-    throw new ReceiverError('consume() was called before ready() resolved true', this);
+    throw this._notReady();
   }
 
   /** Unsubscribes from the source; what was buffered is still delivered, then it stops. */
@@ -170,7 +178,7 @@ class ObservableReceiver<T> extends Receiver<T> {
     }
     this.closed = true;
     this.upstream?.unsubscribe();
-    this.wakers.wakeAll();
+    this._wake();
   }
 
   override toString(): string {
@@ -186,46 +194,17 @@ class ObservableReceiver<T> extends Receiver<T> {
     return this.isStopped() ? STOPPED : PENDING;
   }
 
-  /** @internal */
-  _park(waker: Waker): void {
-    this.wakers.add(waker);
-  }
-
-  /** @internal */
-  _unpark(waker: Waker): void {
-    this.wakers.remove(waker);
-  }
-
   private onValue(value: T): void {
-    if (this.buffer.length >= this.maxsize && !this.makeRoom()) {
+    if (this.end !== undefined) {
       return;
     }
-    this.buffer.push(value);
-    this.wakers.wakeAll();
-  }
-
-  /** Applies the overflow policy; returns whether the new value may be buffered. */
-  private makeRoom(): boolean {
-    if (this.overflow === 'error') {
-      const message = `${this.toString()}: buffer full (maxsize ${this.maxsize}); the source was unsubscribed`;
+    if (!this.buffer.push(value)) {
+      // 'error': the value that overflowed is kept too; the receiver ends after it.
+      const message = `${this.toString()}: buffer full (maxsize ${this.buffer.maxsize}); the source was unsubscribed`;
       this.onEnd(new ReceiverError(message, this));
-      return false;
-    }
-    this.warnOverflow();
-    if (this.overflow === 'dropOldest') {
-      this.buffer.shift();
-      return true;
-    }
-    return false;
-  }
-
-  private warnOverflow(): void {
-    if (this.warnedOverflow) {
       return;
     }
-    this.warnedOverflow = true;
-    const dropped = this.overflow === 'dropOldest' ? 'the oldest values' : 'the newest values';
-    warn(`${this.toString()}: buffer full (maxsize ${this.maxsize}), dropping ${dropped}`);
+    this._wake();
   }
 
   private onEnd(error: ReceiverError<unknown> | undefined): void {
@@ -235,17 +214,13 @@ class ObservableReceiver<T> extends Receiver<T> {
     this.end = { error };
     // Also the way an overflow stops a source that is still emitting synchronously.
     this.upstream?.unsubscribe();
-    this.wakers.wakeAll();
+    this._wake();
   }
 
   /** Takes the next buffered value, or throws the source's error once it is the next thing. */
   private takeOne(): T {
     if (this.buffer.length > 0) {
-      const value = this.buffer.shift();
-      if (this.buffer.length === 0) {
-        this.warnedOverflow = false;
-      }
-      return value;
+      return this.buffer.shift();
     }
     const error = this.end?.error as ReceiverError<unknown>;
     // Thrown once: afterwards the receiver is simply stopped.

@@ -1,6 +1,7 @@
 import { ChannelsError, type ChannelsErrorOptions } from '../errors';
-import type { AnyWaker } from '../internal/AnyWaker';
-import { checkReceivers, SourceSet } from '../internal/SourceSet';
+import { checkReceivers, FanIn } from '../internal/FanIn';
+import { PENDING, STOPPED } from '../internal/protocol';
+import { waitFor, type PendingWait } from '../internal/wait';
 import type { Receiver } from '../Receiver';
 import type { MessageOf } from './Merge';
 import { Selected } from './Selected';
@@ -114,30 +115,26 @@ export function select<const R extends readonly Receiver<unknown>[]>(
   ...receivers: R
 ): AsyncIterableIterator<Selected<MessageOf<R[number]>>> {
   const entries = receivers.map((receiver, index) => [`receivers[${index}]`, receiver] as const);
-  return new SelectIterator(new SourceSet(checkReceivers<MessageOf<R[number]>>(entries, '`select()`')));
+  return new SelectIterator(new FanIn(checkReceivers<MessageOf<R[number]>>(entries, '`select()`')));
 }
 
 type Step<T> = IteratorResult<Selected<T>, undefined>;
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
-/** A `next()` waiting for a receiver: the fan-in waker parked on the sources, and its promise. */
-interface Waiting<T> {
-  readonly fanIn: AnyWaker;
-  readonly promise: Promise<Step<T>>;
-  readonly resolve: (step: Step<T> | Promise<Step<T>>) => void;
-}
-
-/** The iterator behind {@link select}. */
+/**
+ * The iterator behind {@link select}: a thin layer over the one fan-in, which waits on every
+ * receiver at once (as RxJS `race()` does) and takes a message only when its item is yielded.
+ */
 class SelectIterator<T> implements AsyncIterableIterator<Selected<T>, undefined> {
   /** The item yielded last, until the next step checks that a `selectedFrom` call matched it. */
   private lastYielded: Selected<T> | undefined;
   /** Set once the loop is over (every receiver stopped, `return()`, an error); never unset. */
   private ended = false;
   /** The `next()` that waits for a receiver, while one does. */
-  private waiting: Waiting<T> | undefined;
+  private waiting: PendingWait<Step<T>> | undefined;
 
-  constructor(private readonly sources: SourceSet<T>) {}
+  constructor(private readonly fanIn: FanIn<T>) {}
 
   [Symbol.asyncIterator](): this {
     return this;
@@ -149,13 +146,25 @@ class SelectIterator<T> implements AsyncIterableIterator<Selected<T>, undefined>
       const after = (): Promise<Step<T>> => this.next();
       return this.waiting.promise.then(after, after);
     }
-    let step: Step<T> | undefined;
     try {
-      step = this.step();
+      if (this.ended || this.fanIn._poll() !== PENDING) {
+        return Promise.resolve(this.step());
+      }
     } catch (error) {
       return Promise.reject(error);
     }
-    return step === undefined ? this.wait() : Promise.resolve(step);
+    // The wait may be over within waitFor() (a source that turned ready while the fan-in
+    // parked): then it is not kept as the one waiting.
+    let settled = false;
+    const waiting = waitFor(this.fanIn, undefined, () => {
+      settled = true;
+      this.waiting = undefined;
+      return this.step();
+    });
+    if (!settled) {
+      this.waiting = waiting;
+    }
+    return waiting.promise;
   }
 
   /** Ends the loop: releases the pending wait, if any; the last item needs no match any more. */
@@ -171,51 +180,27 @@ class SelectIterator<T> implements AsyncIterableIterator<Selected<T>, undefined>
     return Promise.reject(error);
   }
 
-  /** One step without waiting: the next item, the end, or `undefined` when it must wait. */
-  private step(): Step<T> | undefined {
+  /** One step, when the fan-in is not PENDING: the next item or the end. */
+  private step(): Step<T> {
     const last = this.lastYielded;
     this.lastYielded = undefined;
     if (last !== undefined && !last._handled) {
       this.end();
       throw new UnhandledSelectedError(last);
     }
-    if (this.ended) {
+    const fanIn = this.fanIn;
+    if (this.ended || fanIn._poll() === STOPPED) {
+      this.end();
       return DONE;
     }
-    const index = this.sources.scan();
-    if (index >= 0) {
-      this.lastYielded = Selected._take(this.sources, index, this.sources.scannedState);
-      return { done: false, value: this.lastYielded };
-    }
-    if (this.sources.allFinished) {
-      this.ended = true;
-      return DONE;
-    }
-    return undefined;
-  }
-
-  private wait(): Promise<Step<T>> {
-    let resolve!: (step: Step<T> | Promise<Step<T>>) => void;
-    const promise = new Promise<Step<T>>((settle) => {
-      resolve = settle;
-    });
-    const fanIn = this.sources.parkOnActive({
-      wake: () => {
-        this.waiting = undefined;
-        resolve(this.next());
-      },
-    });
-    this.waiting = { fanIn, promise, resolve };
-    return promise;
+    this.lastYielded = Selected._take(fanIn, fanIn.found, fanIn.foundState);
+    return { done: false, value: this.lastYielded };
   }
 
   private end(): void {
     this.ended = true;
     const waiting = this.waiting;
     this.waiting = undefined;
-    if (waiting !== undefined) {
-      waiting.fanIn.cancel();
-      waiting.resolve(DONE);
-    }
+    waiting?.cancel(DONE);
   }
 }

@@ -6,12 +6,15 @@
  */
 import { Receiver, type AbortOptions } from 'rx-channels';
 
-/** The protocol's method names, as every built-in receiver has them (see lib/internal/readiness.ts). */
+/** The protocol's method names, as every built-in receiver has them (see lib/internal/protocol.ts). */
 interface PollableFace {
   _poll(): 0 | 1 | 2;
-  _park(waker: { wake(): void }): void;
+  _park(waker: { wake(): void }): 0 | 1 | 2;
   _unpark(waker: { wake(): void }): void;
 }
+
+/** The protocol's brand and version (lib/internal/protocol.ts). */
+const POLLABLE = Symbol.for('rx-channels.pollable');
 
 /** Wraps a built-in receiver; `parked` counts the wakers parked through it and not yet called or taken back. */
 export class ProbeReceiver<T> extends Receiver<T> {
@@ -46,7 +49,7 @@ export class ProbeReceiver<T> extends Receiver<T> {
     return this.face()._poll();
   }
 
-  _park(waker: { wake(): void }): void {
+  _park(waker: { wake(): void }): 0 | 1 | 2 {
     const wrapper = {
       wake: (): void => {
         this.wakers.delete(waker);
@@ -54,7 +57,12 @@ export class ProbeReceiver<T> extends Receiver<T> {
       },
     };
     this.wakers.set(waker, wrapper);
-    this.face()._park(wrapper);
+    const state = this.face()._park(wrapper);
+    if (state !== 0) {
+      // Not parked: the protocol's park is atomic, and answers instead of registering.
+      this.wakers.delete(waker);
+    }
+    return state;
   }
 
   _unpark(waker: { wake(): void }): void {
@@ -63,6 +71,10 @@ export class ProbeReceiver<T> extends Receiver<T> {
       this.wakers.delete(waker);
       this.face()._unpark(wrapper);
     }
+  }
+
+  get [POLLABLE](): unknown {
+    return (this.inner as unknown as Record<symbol, unknown>)[POLLABLE];
   }
 
   private face(): PollableFace {

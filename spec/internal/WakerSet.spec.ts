@@ -1,4 +1,5 @@
-import { WakerSet, type Waker } from '../../lib/internal/WakerSet';
+import type { Waker } from '../../lib/internal/protocol';
+import { WakerSet } from '../../lib/internal/WakerSet';
 
 function recordingWaker(log: string[], name: string, onWake?: () => void): Waker {
   return {

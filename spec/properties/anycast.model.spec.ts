@@ -51,6 +51,8 @@ interface ReceiverSlot {
   /** The message the model says it holds (its `ready()` resolved true, not yet consumed). */
   holding: number | undefined;
   closed: boolean;
+  /** It reported that it stopped (its channel closed and drained); a stopped receiver stays stopped. */
+  stopped: boolean;
   /** Its calls that wait: at most one `receive()`, or any number of `ready()`. */
   pending: ReceiveOperation[];
 }
@@ -86,7 +88,13 @@ class AnycastWorld {
   }
 
   addReceiver(): void {
-    this.slots.push({ receiver: this.channel.newReceiver(), holding: undefined, closed: false, pending: [] });
+    this.slots.push({
+      receiver: this.channel.newReceiver(),
+      holding: undefined,
+      closed: false,
+      stopped: false,
+      pending: [],
+    });
   }
 
   /** Receivers the channel hands a message to directly: waiting, holding nothing. */
@@ -153,8 +161,9 @@ class AnycastWorld {
       expect(outcome).not.toBeInstanceOf(Error);
       expect(this.consumed.get(slot.holding)).toBe(slotIndex);
       slot.holding = undefined;
-    } else if (slot.closed || (this.closed && this.buffer.length === 0)) {
+    } else if (slot.closed || slot.stopped || (this.closed && this.buffer.length === 0)) {
       expect(outcome).toBeInstanceOf(ReceiverStoppedError);
+      slot.stopped = true;
     } else {
       expect(outcome).toBeInstanceOf(ReceiverError);
       expect(outcome).not.toBeInstanceOf(ReceiverStoppedError);
@@ -190,6 +199,7 @@ class AnycastWorld {
       }
       this.pendingSends = [];
       for (const slot of waiting) {
+        slot.stopped = true;
         this.stopPending(slot, (reason) => expectStopped(reason, this.channel));
       }
     }
@@ -253,9 +263,12 @@ class AnycastWorld {
       operation.expectation = this.deliver(slotIndex, slot, operation.kind, slot.holding);
     } else if (slot.closed) {
       operation.expectation = stoppedOutcome(operation.kind, undefined);
+    } else if (slot.stopped) {
+      operation.expectation = stoppedOutcome(operation.kind, this.channel);
     } else if (this.buffer.length > 0) {
       operation.expectation = this.deliver(slotIndex, slot, operation.kind, this.take());
     } else if (this.closed) {
+      slot.stopped = true;
       operation.expectation = stoppedOutcome(operation.kind, this.channel);
     } else {
       slot.pending.push(operation);

@@ -179,17 +179,24 @@ describe('fromObservable()', () => {
   });
 
   describe('overflow', () => {
-    it("defaults to 'error': keeps the buffer, stops the source mid-emission, then errors", async () => {
+    it("defaults to 'error': keeps the buffer and the value that overflowed, stops the source mid-emission, then errors", async () => {
       let emitted = 0;
       const receiver = fromObservable(range(1, 60).pipe(tap(() => emitted++)), { name: 'numbers' });
       expect(emitted).toBe(51);
-      expect(await receiveMany(receiver, 50)).toEqual(Array.from({ length: 50 }, (_, index) => index + 1));
+      expect(await receiveMany(receiver, 51)).toEqual(Array.from({ length: 51 }, (_, index) => index + 1));
       const error = await reasonOf(receiver.receive());
       expect(error).toBeInstanceOf(ReceiverError);
       expect((error as Error).message).toBe(
         'FromObservable:numbers: buffer full (maxsize 50); the source was unsubscribed',
       );
       expect(capture.warnings).toEqual([]);
+    });
+
+    it("'error' drops nothing: of(1, 2, 3) with maxsize 2 gives 1, 2, 3, then the error", async () => {
+      const receiver = fromObservable(of(1, 2, 3), { maxsize: 2, overflow: 'error' });
+      expect(await receiveMany(receiver, 3)).toEqual([1, 2, 3]);
+      await expect(receiver.receive()).rejects.toThrow('buffer full (maxsize 2); the source was unsubscribed');
+      await expect(receiver.ready()).resolves.toBe(false);
     });
 
     it("'error' unsubscribes from an asynchronous source", () => {
@@ -206,7 +213,7 @@ describe('fromObservable()', () => {
       const receiver = fromObservable(subject, { name: 'ticks', maxsize: 2, overflow: 'dropOldest' });
       [1, 2, 3, 4].forEach((value) => subject.next(value));
       expect(await receiveMany(receiver, 2)).toEqual([3, 4]);
-      expect(capture.warnings).toEqual(['FromObservable:ticks: buffer full (maxsize 2), dropping the oldest values']);
+      expect(capture.warnings).toEqual(['FromObservable:ticks: buffer full (maxsize 2), dropping the oldest messages']);
       [5, 6, 7].forEach((value) => subject.next(value));
       expect(capture.warnings).toHaveLength(2);
       expect(await receiveMany(receiver, 2)).toEqual([6, 7]);
@@ -218,7 +225,9 @@ describe('fromObservable()', () => {
       [1, 2, 3, 4].forEach((value) => subject.next(value));
       subject.complete();
       expect(await drain(receiver)).toEqual([1, 2]);
-      expect(capture.warnings).toEqual(['FromObservable:clicks: buffer full (maxsize 2), dropping the newest values']);
+      expect(capture.warnings).toEqual([
+        'FromObservable:clicks: buffer full (maxsize 2), dropping the newest messages',
+      ]);
     });
 
     it('buffers without bound with maxsize Infinity', async () => {

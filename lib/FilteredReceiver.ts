@@ -1,0 +1,166 @@
+import { checkSignal } from './internal/abortable';
+import { releaseWhenCollected, type Releasable } from './internal/collected';
+import { pollableOf } from './internal/ForeignReceiver';
+import {
+  brandPollable,
+  POLLABLE,
+  type PROTOCOL_VERSION,
+  PENDING,
+  READY,
+  STOPPED,
+  type PollState,
+  type Source,
+  type Waker,
+} from './internal/protocol';
+import { takeFrom, type Taken, type Taking } from './internal/taken';
+import { readyOf } from './internal/wait';
+import { Receiver, type AbortOptions } from './Receiver';
+import { ReceiverError } from './errors';
+
+/**
+ * The message a filter took and found passing, kept until `consume()`. It lives apart from the
+ * filter so that a filter garbage-collected while holding it gives it back (see `collected.ts`).
+ */
+class Held<T> implements Releasable {
+  taken: Taken<T> | undefined;
+
+  release(): void {
+    const taken = this.taken;
+    this.taken = undefined;
+    taken?.giveBack?.();
+  }
+}
+
+/**
+ * The receiver behind `receiver.filter(predicate)`. To know whether it is ready it must run the
+ * predicate, so it takes messages from the wrapped receiver in `_poll()`, drops those that fail,
+ * and holds the first that passes until `consume()`. A held message keeps its way back: closing
+ * the filter (or its garbage collection) gives it back to the channel when the wrapped receiver
+ * can (an Anycast receiver, through any nesting of `map()` and `filter()`); otherwise (a
+ * Broadcast receiver, whose buffer is its own) it is still delivered, as the wrapped receiver
+ * would deliver what it had buffered.
+ */
+function defineFilteredReceiver() {
+  class FilteredReceiver<T> extends Receiver<T> implements Source<T>, Taking<T> {
+    declare readonly [POLLABLE]: typeof PROTOCOL_VERSION;
+    private readonly pollable: Source<T>;
+    private readonly held = new Held<T>();
+    /** Set once the wrapped receiver reported that it stopped; never unset. */
+    private stopped = false;
+
+    constructor(
+      private readonly inner: Receiver<T>,
+      private readonly predicate: (message: T) => boolean,
+    ) {
+      super();
+      this.pollable = pollableOf(inner);
+      releaseWhenCollected(this, this.held);
+    }
+
+    ready(options?: AbortOptions): Promise<boolean> {
+      return readyOf(this, checkSignal(options?.signal));
+    }
+
+    consume(): T {
+      const taken = this._takeHeld();
+      if (taken === undefined) {
+        // The wrapped receiver's own stop error, as map() gives it: it carries the cause.
+        if (this.stopped) {
+          return this.pollable.consume();
+        }
+        throw new ReceiverError(`${String(this)}: consume() was called before ready() resolved true`, this);
+      }
+      if (taken.failed) {
+        throw taken.value;
+      }
+      return taken.value as T;
+    }
+
+    override close(): void {
+      this.inner.close();
+      const taken = this.held.taken;
+      if (taken?.giveBack !== undefined) {
+        this.held.release();
+      }
+    }
+
+    override toString(): string {
+      return `Filter:${String(this.inner)}`;
+    }
+
+    _poll(): PollState {
+      while (this.held.taken === undefined) {
+        const state = this.pollable._poll();
+        if (state !== READY) {
+          this.stopped = state === STOPPED;
+          return state;
+        }
+        this.takeOne();
+      }
+      return READY;
+    }
+
+    _park(waker: Waker): PollState {
+      // The wrapped receiver may turn ready while the waker registers, with a message that
+      // fails: then poll again, which drops it, and park again.
+      for (;;) {
+        const state = this._poll();
+        if (state !== PENDING || this.pollable._park(waker) === PENDING) {
+          return state;
+        }
+      }
+    }
+
+    _unpark(waker: Waker): void {
+      this.pollable._unpark(waker);
+    }
+
+    _take(): Taken<T> {
+      const taken = this._takeHeld();
+      if (taken !== undefined) {
+        return taken;
+      }
+      try {
+        return { failed: false, value: this.consume(), giveBack: undefined };
+      } catch (error) {
+        return { failed: true, value: error, giveBack: undefined };
+      }
+    }
+
+    _takeHeld(): Taken<T> | undefined {
+      const taken = this.held.taken;
+      if (taken === undefined) {
+        return undefined;
+      }
+      this.held.taken = undefined;
+      return taken;
+    }
+
+    /** Takes one ready message of the wrapped receiver and holds it if it passes. */
+    private takeOne(): void {
+      const taken = takeFrom(this.pollable);
+      let passes: boolean;
+      try {
+        passes = taken.failed || this.predicate(taken.value as T);
+      } catch (error) {
+        // The predicate threw: consume() throws that, and the message can still go back.
+        this.held.taken = { failed: true, value: error, giveBack: taken.giveBack };
+        return;
+      }
+      if (passes) {
+        this.held.taken = taken;
+      }
+    }
+  }
+  brandPollable(FilteredReceiver.prototype);
+  return FilteredReceiver;
+}
+
+/** Made at the first `filter()`, for the reason given in `MappedReceiver.ts`. */
+let FilteredReceiverClass: ReturnType<typeof defineFilteredReceiver> | undefined;
+
+/** @internal */
+export function filteredReceiver<T>(inner: Receiver<T>, predicate: (message: T) => boolean): Receiver<T> {
+  FilteredReceiverClass ??= defineFilteredReceiver();
+  return new FilteredReceiverClass(inner, predicate);
+}

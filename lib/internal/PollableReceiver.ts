@@ -1,0 +1,92 @@
+import { ReceiverError } from '../errors';
+import { Receiver, type AbortOptions } from '../Receiver';
+import { checkSignal } from './abortable';
+import {
+  brandPollable,
+  PENDING,
+  POLLABLE,
+  type PollState,
+  type Pollable,
+  type PROTOCOL_VERSION,
+  type Waker,
+} from './protocol';
+import { readyOf } from './wait';
+import { WakerSet } from './WakerSet';
+
+/**
+ * The base of every built-in receiver: the protocol's `_park()`/`_unpark()` (atomic, see
+ * `protocol.ts`), `ready()` over it, and the not-ready error, written once. A subclass says where
+ * it stands (`_poll()`), takes its message (`consume()`), calls {@link PollableReceiver._wake}
+ * when its state may have left PENDING, and may hook the first park and the last unpark (an
+ * Anycast receiver joins and leaves its channel's waiting line; a timer arms and cancels its
+ * scheduled action).
+ *
+ * @internal
+ */
+export abstract class PollableReceiver<T> extends Receiver<T> implements Pollable {
+  declare readonly [POLLABLE]: typeof PROTOCOL_VERSION;
+  /** Pending `ready()`/`receive()` calls, iterators, subscribers and fan-ins waiting on this receiver. */
+  private readonly wakers = new WakerSet();
+
+  abstract _poll(): PollState;
+
+  ready(options?: AbortOptions): Promise<boolean> {
+    return readyOf(this, checkSignal(options?.signal));
+  }
+
+  _park(waker: Waker): PollState {
+    const state = this._poll();
+    if (state !== PENDING) {
+      return state;
+    }
+    const wakers = this.wakers;
+    wakers.add(waker);
+    wakers.registering = waker;
+    try {
+      this._parked();
+    } finally {
+      wakers.registering = undefined;
+    }
+    // Register, then re-check: whatever the hook (or a wake round during it) changed is seen here.
+    const after = this._poll();
+    if (after !== PENDING) {
+      this._unpark(waker);
+    }
+    return after;
+  }
+
+  _unpark(waker: Waker): void {
+    const wakers = this.wakers;
+    wakers.remove(waker);
+    if (wakers.isEmpty) {
+      this._idle();
+    }
+  }
+
+  /** Whether someone waits on this receiver. */
+  protected get _waited(): boolean {
+    return !this.wakers.isEmpty;
+  }
+
+  /** Calls every parked waker: the state may have left PENDING. */
+  protected _wake(): void {
+    const wakers = this.wakers;
+    wakers.wakeAll();
+    if (wakers.isEmpty) {
+      this._idle();
+    }
+  }
+
+  /** Called after a waker was added (it may make the receiver ready). */
+  protected _parked(): void {}
+
+  /** Called when the last waker left. */
+  protected _idle(): void {}
+
+  /** The error of a `consume()` that `ready()` did not announce. */
+  protected _notReady(): ReceiverError<T> {
+    return new ReceiverError(`${String(this)}: consume() was called before ready() resolved true`, this);
+  }
+}
+
+brandPollable(PollableReceiver.prototype);

@@ -1,0 +1,41 @@
+import type { Source } from './protocol';
+
+/**
+ * A message (or the error thrown in its place) taken from a receiver, with the way to put it
+ * back where it came from: a `filter()` that holds a message its `ready()` announced gives it
+ * back through this when it is closed or collected, as an Anycast receiver gives back its own
+ * reserved message (the wrappers keep the give-back promise, as tokio's adapters keep cancel
+ * safety).
+ *
+ * @internal
+ */
+export interface Taken<T> {
+  /** Whether `consume()` threw (then `value` is the error). */
+  readonly failed: boolean;
+  readonly value: T | unknown;
+  /** Puts the original message back at the front of its channel; `undefined` when it cannot go back. */
+  readonly giveBack: (() => void) | undefined;
+}
+
+/** A receiver that can say where a taken message goes back. @internal */
+export interface Taking<T> {
+  _take(): Taken<T>;
+}
+
+/**
+ * Takes the message `source` has ready, with its way back when the source has one. An error
+ * `consume()` throws is taken too (as a failed item).
+ *
+ * @internal
+ */
+export function takeFrom<T>(source: Source<T>): Taken<T> {
+  const taking = source as Partial<Taking<T>>;
+  if (typeof taking._take === 'function') {
+    return taking._take();
+  }
+  try {
+    return { failed: false, value: source.consume(), giveBack: undefined };
+  } catch (error) {
+    return { failed: true, value: error, giveBack: undefined };
+  }
+}
