@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Packs the built package, installs the tarball into an empty project, and loads every entry
-# point through the exports map with require() and import().
+# point through the exports map with require() and import(); then checks that the CommonJS and
+# ESM builds recognise each other's errors (scripts/smoke-dual-package.mjs).
 set -euo pipefail
 root=$(pwd)
 work=$(mktemp -d)
@@ -31,3 +32,6 @@ await channel.newSender().send('hi');
 if ((await receiver.receive()) !== 'hi') throw new Error('ESM round trip failed');
 console.log('ESM round trip: ok');
 "
+# The dual-package hazard: errors made by the CommonJS build are instanceof the ESM build's classes.
+cp "$root/scripts/smoke-dual-package.mjs" "$work/"
+node "$work/smoke-dual-package.mjs"

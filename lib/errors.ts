@@ -1,6 +1,14 @@
 /**
  * The errors rx-channels throws. Every one extends {@link ChannelsError}, and each sets `name`
- * to its own class name, so `instanceof` and `err.name` both work at every level.
+ * to its own class name, so `instanceof` and `err.name` both work at every level. `instanceof`
+ * also works across copies of the package (the CommonJS and the ESM build loaded side by side, as
+ * bundlers and Jest may do): each class is branded with a `Symbol.for('rx-channels.<Class>')`.
+ *
+ * ## Printing
+ * The `channel`, `sender` and `receiver` fields are not enumerable, so `JSON.stringify(err)` and
+ * printers that walk fields do not dump the channel's state; under Node, `console.log(err)` prints
+ * a short form: `Name: message`, the first stack frames, the channel, sender or receiver as
+ * `Kind:name`, and one `[cause] Name: message` line per cause.
  *
  * ## Causes
  * Errors that come from a deeper one keep it as the ES2022 `cause`: a send on a closed channel
@@ -26,8 +34,37 @@
  * @packageDocumentation
  */
 
+import { brand, brandOf } from './internal/brand';
 import type { Receiver } from './Receiver';
 import type { Sender } from './Sender';
+
+/** Node's `util.inspect.custom`, through the registry so that lib/ imports nothing from Node. */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/** Lines of the stack the short printout shows: `Name: message` and 6 frames; `err.stack` keeps all. */
+const SHOWN_STACK_LINES = 7;
+
+/** Causes the short printout follows before it stops (a cause chain may loop). */
+const SHOWN_CAUSES = 8;
+
+/** The fields that name what an error is about, printed as `Kind:name`. */
+const SUBJECTS = ['channel', 'sender', 'receiver'] as const;
+
+/**
+ * Keeps `value` as a read-only, non-enumerable own property: still `err.sender`, but printers and
+ * `JSON.stringify` that walk own enumerable fields no longer dump the channel's internal state.
+ */
+function hide(error: ChannelsError, key: 'channel' | 'sender' | 'receiver', value: object): void {
+  Object.defineProperty(error, key, { value });
+}
+
+/** One line for a cause: `Name: message` for an error, else what `inspect` (or `String`) gives. */
+function describe(cause: unknown, inspect: ((value: unknown) => string) | undefined): string {
+  if (cause instanceof Error) {
+    return `${cause.name}: ${cause.message}`;
+  }
+  return inspect ? inspect(cause) : String(cause);
+}
 
 /** Options every error of the library takes: the ES2022 `cause`. */
 export interface ChannelsErrorOptions {
@@ -45,9 +82,37 @@ export interface ChannelsErrorOptions {
  * ```
  */
 export class ChannelsError extends Error {
+  static {
+    brand(this, 'ChannelsError');
+  }
+
   constructor(message: string, options?: ChannelsErrorOptions) {
     super(message, options);
-    this.name = new.target.name;
+    // The brand, not `new.target.name`, for the library's own classes: minifiers rename classes.
+    this.name = brandOf(new.target) ?? new.target.name;
+  }
+
+  /**
+   * The short printout of `console.log(err)` and `util.inspect(err)` under Node: the start of
+   * the stack (`Name: message` and the first frames), the channel, sender or receiver by
+   * `Kind:name`, and each `cause` as one `[cause] Name: message` line. `err.stack` and the
+   * fields keep everything. Node finds it by the registry symbol, so it is no part of the API.
+   *
+   * @internal
+   */
+  [INSPECT](_depth?: number, _options?: object, inspect?: (value: unknown) => string): string {
+    const lines = String(this.stack).split('\n').slice(0, SHOWN_STACK_LINES);
+    for (const key of SUBJECTS) {
+      if (Object.hasOwn(this, key)) {
+        lines.push(`  ${key}: ${String((this as Partial<Record<(typeof SUBJECTS)[number], object>>)[key])}`);
+      }
+    }
+    let cause = this.cause;
+    for (let shown = 0; cause !== undefined && shown < SHOWN_CAUSES; shown++) {
+      lines.push(`  [cause] ${describe(cause, inspect)}`);
+      cause = cause instanceof Error ? cause.cause : undefined;
+    }
+    return lines.join('\n');
   }
 }
 
@@ -61,12 +126,16 @@ export class ChannelsError extends Error {
  * ```
  */
 export class ChannelError extends ChannelsError {
-  /** The channel the error happened in. */
-  readonly channel: object;
+  static {
+    brand(this, 'ChannelError');
+  }
+
+  /** The channel the error happened in (not enumerable, so printouts stay short). */
+  declare readonly channel: object;
 
   constructor(message: string, channel: object, options?: ChannelsErrorOptions) {
     super(message, options);
-    this.channel = channel;
+    hide(this, 'channel', channel);
   }
 }
 
@@ -80,6 +149,10 @@ export class ChannelError extends ChannelsError {
  * ```
  */
 export class ChannelClosedError extends ChannelError {
+  static {
+    brand(this, 'ChannelClosedError');
+  }
+
   constructor(channel: object, options?: ChannelsErrorOptions) {
     super(`Channel ${String(channel)} was closed`, channel, options);
   }
@@ -95,12 +168,16 @@ export class ChannelClosedError extends ChannelError {
  * ```
  */
 export class SenderError<T = unknown> extends ChannelsError {
-  /** The sender the error happened in. */
-  readonly sender: Sender<T>;
+  static {
+    brand(this, 'SenderError');
+  }
+
+  /** The sender the error happened in (not enumerable, so printouts stay short). */
+  declare readonly sender: Sender<T>;
 
   constructor(message: string, sender: Sender<T>, options?: ChannelsErrorOptions) {
     super(message, options);
-    this.sender = sender;
+    hide(this, 'sender', sender);
   }
 }
 
@@ -113,12 +190,16 @@ export class SenderError<T = unknown> extends ChannelsError {
  * ```
  */
 export class ReceiverError<T = unknown> extends ChannelsError {
-  /** The receiver the error happened in. */
-  readonly receiver: Receiver<T>;
+  static {
+    brand(this, 'ReceiverError');
+  }
+
+  /** The receiver the error happened in (not enumerable, so printouts stay short). */
+  declare readonly receiver: Receiver<T>;
 
   constructor(message: string, receiver: Receiver<T>, options?: ChannelsErrorOptions) {
     super(message, options);
-    this.receiver = receiver;
+    hide(this, 'receiver', receiver);
   }
 }
 
@@ -134,6 +215,10 @@ export class ReceiverError<T = unknown> extends ChannelsError {
  * ```
  */
 export class ReceiverStoppedError<T = unknown> extends ReceiverError<T> {
+  static {
+    brand(this, 'ReceiverStoppedError');
+  }
+
   constructor(receiver: Receiver<T>, options?: ChannelsErrorOptions) {
     super(`Receiver ${String(receiver)} was stopped`, receiver, options);
   }
@@ -151,4 +236,8 @@ export class ReceiverStoppedError<T = unknown> extends ReceiverError<T> {
  * // Logs: ReceiverInvalidatedError
  * ```
  */
-export class ReceiverInvalidatedError<T = unknown> extends ReceiverError<T> {}
+export class ReceiverInvalidatedError<T = unknown> extends ReceiverError<T> {
+  static {
+    brand(this, 'ReceiverInvalidatedError');
+  }
+}

@@ -10,7 +10,19 @@ import {
   ReceiverStoppedError,
   SenderError,
 } from 'rx-channels';
+import { inspect } from 'node:util';
 import { reasonOf, thrownBy } from './helpers/async';
+
+type ErrorsModule = typeof import('../lib/errors');
+
+/** Loads lib/errors.ts afresh: the classes of a second copy of the package (CJS next to ESM). */
+function loadErrorsAgain(): ErrorsModule {
+  let module: ErrorsModule | undefined;
+  jest.isolateModules(() => {
+    module = jest.requireActual<ErrorsModule>('../lib/errors');
+  });
+  return module!;
+}
 
 describe('errors', () => {
   const channel = new Anycast<number>({ name: 'jobs' });
@@ -184,6 +196,155 @@ describe('errors', () => {
       const bidirectional = new Bidirectional<number, string>('client', 'service');
       expect(String(bidirectional)).toBe('Bidirectional:client:service');
       expect(String(bidirectional.clientHandle)).toMatch(/^BidirectionalHandle:BroadcastReceiver:resp_service_client/);
+    });
+  });
+
+  describe('instanceof across two copies of the package', () => {
+    const other = loadErrorsAgain();
+
+    it('the second copy really has other classes', () => {
+      expect(other.SenderError).not.toBe(SenderError);
+      expect(Object.getPrototypeOf(new other.SenderError('x', sender))).not.toBe(SenderError.prototype);
+    });
+
+    it('a SenderError of a closed channel from one copy is one of the other, with its cause', async () => {
+      const closed = new Anycast<number>({ name: 'jobs' });
+      const closedSender = closed.newSender();
+      await closed.close();
+      const error = await reasonOf(closedSender.send(1));
+      expect(error).toBeInstanceOf(other.SenderError);
+      expect(error).toBeInstanceOf(other.ChannelsError);
+      expect(error).toBeInstanceOf(Error);
+      expect(error).not.toBeInstanceOf(other.ReceiverError);
+      expect(error).not.toBeInstanceOf(other.ChannelError);
+      expect((error as SenderError).cause).toBeInstanceOf(other.ChannelClosedError);
+      expect((error as SenderError).cause).toBeInstanceOf(other.ChannelError);
+    });
+
+    it('each class matches itself and its subclasses from the other copy, nothing else', () => {
+      const made = {
+        ChannelsError: new other.ChannelsError('x'),
+        ChannelError: new other.ChannelError('x', channel),
+        ChannelClosedError: new other.ChannelClosedError(channel),
+        SenderError: new other.SenderError('x', sender),
+        ReceiverError: new other.ReceiverError('x', receiver),
+        ReceiverStoppedError: new other.ReceiverStoppedError(receiver),
+        ReceiverInvalidatedError: new other.ReceiverInvalidatedError('x', receiver),
+      };
+      const classes = {
+        ChannelsError,
+        ChannelError,
+        ChannelClosedError,
+        SenderError,
+        ReceiverError,
+        ReceiverStoppedError,
+        ReceiverInvalidatedError,
+      };
+      const isA: Record<keyof typeof classes, (keyof typeof classes)[]> = {
+        ChannelsError: ['ChannelsError'],
+        ChannelError: ['ChannelError', 'ChannelsError'],
+        ChannelClosedError: ['ChannelClosedError', 'ChannelError', 'ChannelsError'],
+        SenderError: ['SenderError', 'ChannelsError'],
+        ReceiverError: ['ReceiverError', 'ChannelsError'],
+        ReceiverStoppedError: ['ReceiverStoppedError', 'ReceiverError', 'ChannelsError'],
+        ReceiverInvalidatedError: ['ReceiverInvalidatedError', 'ReceiverError', 'ChannelsError'],
+      };
+      for (const [madeName, error] of Object.entries(made) as [keyof typeof classes, Error][]) {
+        for (const [className, klass] of Object.entries(classes) as [
+          keyof typeof classes,
+          new (...args: never[]) => object,
+        ][]) {
+          expect([madeName, className, error instanceof klass]).toEqual([
+            madeName,
+            className,
+            isA[madeName].includes(className),
+          ]);
+        }
+      }
+    });
+
+    it('a user subclass counts as its library parents, but a library error is not one of it', () => {
+      class JobError extends other.SenderError<number> {}
+      const error = new JobError('x', sender);
+      expect(error).toBeInstanceOf(SenderError);
+      expect(error).toBeInstanceOf(ChannelsError);
+      expect(error.name).toBe('JobError');
+      expect(new SenderError('x', sender)).not.toBeInstanceOf(JobError);
+    });
+
+    it('unrelated values are not instances', () => {
+      for (const value of [null, undefined, 'SenderError', {}, new Error('x'), { name: 'SenderError' }]) {
+        expect(value instanceof SenderError).toBe(false);
+        expect(value instanceof ChannelsError).toBe(false);
+      }
+    });
+  });
+
+  describe('printing', () => {
+    async function closedSendError(): Promise<SenderError<number>> {
+      const closed = new Anycast<number>({ name: 'printed' });
+      const closedSender = closed.newSender();
+      await closed.close();
+      return (await reasonOf(closedSender.send(1))) as SenderError<number>;
+    }
+
+    it('keeps channel, sender and receiver readable but out of Object.keys()', async () => {
+      const error = await closedSendError();
+      expect(Object.keys(error)).not.toContain('sender');
+      expect(Object.keys(error.cause as object)).not.toContain('channel');
+      expect(Object.keys(new ReceiverError('x', receiver))).not.toContain('receiver');
+      expect(String(error.sender)).toBe('AnycastSender:printed');
+      expect(Object.getOwnPropertyDescriptor(error, 'sender')).toMatchObject({ enumerable: false, writable: false });
+    });
+
+    it('JSON.stringify() does not throw and gives a short text', async () => {
+      const json = JSON.stringify(await closedSendError());
+      expect(json.length).toBeLessThan(100);
+      expect(JSON.parse(json)).toEqual({ name: 'SenderError' });
+    });
+
+    it('util.inspect() of a SenderError from a closed Anycast is short and names the channel and the sender', async () => {
+      const error = await closedSendError();
+      const printed = inspect(error);
+      const lines = printed.split('\n');
+      expect(lines.length).toBeLessThanOrEqual(12);
+      expect(lines[0]).toBe('SenderError: The channel was closed');
+      expect(lines[1]).toMatch(/^\s+at /);
+      expect(printed).toContain('Anycast:printed');
+      expect(printed).toContain('  sender: AnycastSender:printed');
+      expect(printed).toContain('  [cause] ChannelClosedError: Channel Anycast:printed was closed');
+      expect(printed).not.toMatch(/Deque|WaitQueue|WakerSet|slots/);
+    });
+
+    it('util.inspect() of an error nested in an object uses the short form too', async () => {
+      const printed = inspect({ error: await closedSendError() });
+      expect(printed.split('\n').length).toBeLessThanOrEqual(14);
+      expect(printed).toContain('[cause] ChannelClosedError');
+    });
+
+    it('follows the whole cause chain, one line per cause, and a cause that is not an Error', () => {
+      const inner = new ChannelClosedError(channel, { cause: 'disk full' });
+      const outer = new ChannelError('Error in the underlying channel', new Bidirectional('c', 's'), { cause: inner });
+      const printed = inspect(new ReceiverStoppedError(receiver, { cause: outer }));
+      expect(printed).toContain('  receiver: AnycastReceiver:jobs\n');
+      expect(printed).toContain(
+        [
+          '  [cause] ChannelError: Error in the underlying channel',
+          '  [cause] ChannelClosedError: Channel Anycast:jobs was closed',
+          "  [cause] 'disk full'",
+        ].join('\n'),
+      );
+    });
+
+    it('stops following a cause chain that loops', () => {
+      const first = new ChannelsError('first');
+      const second = new ChannelsError('second', { cause: first });
+      Object.defineProperty(first, 'cause', { value: second });
+      expect(
+        inspect(first)
+          .split('\n')
+          .filter((line) => line.includes('[cause]')),
+      ).toHaveLength(8);
     });
   });
 });
