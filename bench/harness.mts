@@ -74,7 +74,23 @@ function median(sorted: readonly number[]): number {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-/** One tinybench task per row; each `bench.run()` takes exactly one sample, after a GC. */
+/** How long a sample waits, after the forced GC, for the collector's background threads. */
+const SETTLE_MILLISECONDS = 30;
+
+/**
+ * What runs before every sample: a forced GC, an idle wait, and a second (cheap) GC. The wait
+ * matters on the CPU clock, which counts every thread of the process: after a row that leaves a
+ * large heap (the slow peers), V8 goes on sweeping what the GC freed on background threads, and
+ * without the wait that work lands on the clock of the next row, which is the baseline at the
+ * start of every round. It made W3's baseline look up to a third slower than it is.
+ */
+async function settle(): Promise<void> {
+  collectGarbage();
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MILLISECONDS));
+  collectGarbage();
+}
+
+/** One tinybench task per row; each `bench.run()` takes exactly one sample, after `settle()`. */
 function benchFor(row: Row, settings: RunSettings): Bench {
   const bench = new Bench({
     iterations: 1,
@@ -86,7 +102,7 @@ function benchFor(row: Row, settings: RunSettings): Bench {
       ? { timestampProvider: { name: 'cpuUsage', fn: cpuMilliseconds, fromMs: (ms: number) => ms, toMs: Number } }
       : {}),
   });
-  bench.add(row.name, row.run, { beforeEach: collectGarbage });
+  bench.add(row.name, row.run, { beforeEach: settle });
   return bench;
 }
 

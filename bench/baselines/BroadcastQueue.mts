@@ -1,14 +1,24 @@
 /**
- * The baseline fan-out: one ring per receiver, drop-oldest when a ring is full, `send()` never
- * waits. A receiver parks at most one resolver (one consumer per receiver).
+ * The floor a promise-per-message fan-out can reach, with the same `await receive()` API as an
+ * rx-channels receiver: one ring per receiver, drop-oldest when a ring is full (counted), and
+ * `send()` never waits (it returns one shared resolved promise). A receiver parks at most one `receive()` (one consumer per receiver);
+ * a message sent to a waiting receiver resolves that call's promise with the message directly
+ * and never touches the ring. No abort signals, no Observables, no weak references.
  */
 import { Ring } from './AsyncQueue.mjs';
 
-const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
+/** What `receive()` rejects with once the receiver is closed and drained. */
+export class BroadcastQueueStopped extends Error {}
 
-export class BroadcastQueueReceiver<T> implements AsyncIterable<T> {
+const STOPPED = new BroadcastQueueStopped('stopped');
+/** What `send()` returns, as rx-channels' Broadcast does: one shared resolved promise. */
+const SENT: Promise<void> = Promise.resolve();
+
+export class BroadcastQueueReceiver<T> {
   private readonly buffer: Ring<T>;
-  private taker: ((result: IteratorResult<T, undefined>) => void) | undefined;
+  /** The parked `receive()` call, if any: its resolve and reject. */
+  private resolve: ((message: T) => void) | undefined;
+  private reject: ((reason: unknown) => void) | undefined;
   private closed = false;
   dropped = 0;
 
@@ -17,10 +27,11 @@ export class BroadcastQueueReceiver<T> implements AsyncIterable<T> {
   }
 
   push(message: T): void {
-    const taker = this.taker;
-    if (taker !== undefined) {
-      this.taker = undefined;
-      taker({ value: message, done: false });
+    const resolve = this.resolve;
+    if (resolve !== undefined) {
+      this.resolve = undefined;
+      this.reject = undefined;
+      resolve(message);
       return;
     }
     if (this.buffer.length === this.capacity) {
@@ -32,27 +43,25 @@ export class BroadcastQueueReceiver<T> implements AsyncIterable<T> {
 
   close(): void {
     this.closed = true;
-    const taker = this.taker;
-    if (taker !== undefined) {
-      this.taker = undefined;
-      taker(DONE);
+    const reject = this.reject;
+    if (reject !== undefined) {
+      this.resolve = undefined;
+      this.reject = undefined;
+      reject(STOPPED);
     }
   }
 
-  next(): Promise<IteratorResult<T, undefined>> {
+  receive(): Promise<T> {
     if (this.buffer.length > 0) {
-      return Promise.resolve({ value: this.buffer.shift(), done: false });
+      return Promise.resolve(this.buffer.shift());
     }
     if (this.closed) {
-      return Promise.resolve(DONE);
+      return Promise.reject(STOPPED);
     }
-    return new Promise((resolve) => {
-      this.taker = resolve;
+    return new Promise<T>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
     });
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<T, undefined> {
-    return this;
   }
 }
 
@@ -65,10 +74,12 @@ export class BroadcastQueue<T> {
     return receiver;
   }
 
-  send(message: T): void {
-    for (const receiver of this.receivers) {
-      receiver.push(message);
+  send(message: T): Promise<void> {
+    const receivers = this.receivers;
+    for (let index = 0; index < receivers.length; index++) {
+      (receivers[index] as BroadcastQueueReceiver<T>).push(message);
     }
+    return SENT;
   }
 
   close(): void {

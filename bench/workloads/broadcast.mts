@@ -1,14 +1,16 @@
 /**
  * W3 Broadcast fan-out: 1 sender, 10 receivers that each get every message. The sender yields to
  * the event loop every 25 messages so that receivers keep up; each receiver checks that its
- * messages increase and that delivered + dropped = sent. ops = deliveries (messages × 10).
+ * messages increase and that delivered + dropped = sent. ops = deliveries (messages × 10). The
+ * baseline and rx-channels receivers each loop on `await receive()`; peers iterate with `for await`.
  */
 import { Repeater, SlidingBuffer, type Push } from '@repeaterjs/repeater';
 import { Channel } from 'async-channel';
 import { Effect, Fiber, PubSub } from 'effect';
 import { pushable, type Pushable } from 'it-pushable';
+import type { BroadcastReceiver } from 'rx-channels';
 import { Subject } from 'rxjs';
-import { BroadcastQueue } from '../baselines/BroadcastQueue.mjs';
+import { BroadcastQueue, BroadcastQueueStopped, type BroadcastQueueReceiver } from '../baselines/BroadcastQueue.mjs';
 import { scaled, type BenchConfig } from '../config.mjs';
 import type { Row, Workload } from '../harness.mjs';
 import { rx } from '../libs.mjs';
@@ -73,22 +75,50 @@ async function fanOut<R extends AsyncIterable<number>>(
   tally.record(checkers, receivers.map(dropped), count);
 }
 
+/*
+ * The baseline and the rx-channels rows take messages the same way, each receiver in a loop of
+ * `await receiver.receive()` until it rejects because the receiver stopped. The loop is written
+ * out once per row, not shared, so that V8's type feedback for one row's receive() call does not
+ * slow the other's.
+ */
+
 function baselineRow(count: number): Row {
   const tally = new Tally();
+  const receiveAll = async (receiver: BroadcastQueueReceiver<number>, checker: Increasing): Promise<void> => {
+    for (;;) {
+      let message: number;
+      try {
+        message = await receiver.receive();
+      } catch (error) {
+        if (error instanceof BroadcastQueueStopped) {
+          return;
+        }
+        throw error;
+      }
+      checker.see(message);
+    }
+  };
   return {
-    name: 'baseline: one ring per receiver',
+    name: 'baseline: one ring per receiver, await receive()',
     baseline: true,
     note: tally.note,
-    run: () => {
+    run: async () => {
       const queue = new BroadcastQueue<number>();
       const receivers = Array.from({ length: RECEIVERS }, () => queue.newReceiver(MAXSIZE));
-      return fanOut(
+      const checkers = checks();
+      const receiving = receivers.map((receiver, index) => receiveAll(receiver, checkers[index] as Increasing));
+      for (let message = 0; message < count; message++) {
+        await queue.send(message);
+        if (message % YIELD_EVERY === YIELD_EVERY - 1) {
+          await yieldToEventLoop();
+        }
+      }
+      queue.close();
+      await Promise.all(receiving);
+      tally.record(
+        checkers,
+        receivers.map((receiver) => receiver.dropped),
         count,
-        tally,
-        receivers,
-        (message) => queue.send(message),
-        () => queue.close(),
-        (receiver) => receiver.dropped,
       );
     },
   };
@@ -96,8 +126,52 @@ function baselineRow(count: number): Row {
 
 function rxRow(count: number): Row {
   const tally = new Tally();
+  const receiveAll = async (receiver: BroadcastReceiver<number>, checker: Increasing): Promise<void> => {
+    for (;;) {
+      let message: number;
+      try {
+        message = await receiver.receive();
+      } catch (error) {
+        if (error instanceof rx.ReceiverStoppedError) {
+          return;
+        }
+        throw error;
+      }
+      checker.see(message);
+    }
+  };
   return {
-    name: 'rx-channels Broadcast',
+    name: 'rx-channels Broadcast, await receive()',
+    note: tally.note,
+    run: async () => {
+      const channel = new rx.Broadcast<number>('bench');
+      const receivers = Array.from({ length: RECEIVERS }, () =>
+        channel.newReceiver({ maxsize: MAXSIZE, warnOnOverflow: false }),
+      );
+      const checkers = checks();
+      const receiving = receivers.map((receiver, index) => receiveAll(receiver, checkers[index] as Increasing));
+      const sender = channel.newSender();
+      for (let message = 0; message < count; message++) {
+        await sender.send(message);
+        if (message % YIELD_EVERY === YIELD_EVERY - 1) {
+          await yieldToEventLoop();
+        }
+      }
+      await channel.close();
+      await Promise.all(receiving);
+      tally.record(
+        checkers,
+        receivers.map((receiver) => receiver.dropped),
+        count,
+      );
+    },
+  };
+}
+
+function rxReadyRow(count: number): Row {
+  const tally = new Tally();
+  return {
+    name: 'rx-channels Broadcast, ready() + consume()',
     note: tally.note,
     run: async () => {
       const channel = new rx.Broadcast<number>('bench');
@@ -269,6 +343,7 @@ export function broadcastWorkloads(config: BenchConfig): Workload[] {
   const rows: Row[] = [
     baselineRow(count),
     rxRow(count),
+    rxReadyRow(count),
     subjectRow(count),
     asyncChannelRow(count),
     effectRow(count),
@@ -282,6 +357,7 @@ export function broadcastWorkloads(config: BenchConfig): Workload[] {
       description:
         `${count.toLocaleString('en')} messages per run, each to 10 receivers (buffer 50); the sender yields to the event loop every ${YIELD_EVERY} messages; ` +
         'every receiver checks that its messages increase and that delivered + dropped = sent; ops = deliveries. ' +
+        'The baseline and rx-channels receivers loop on `await receive()` (one ring per receiver, a waiting receive() resolved with the message); ' +
         'Peers without a fan-out primitive get one queue per receiver, fed by the sender.',
       operations: count * RECEIVERS,
       rows,
