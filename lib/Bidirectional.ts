@@ -2,16 +2,16 @@ import type { Observer } from 'rxjs';
 import { Broadcast } from './Broadcast';
 import type { BroadcastReceiver } from './BroadcastReceiver';
 import { ChannelError, ReceiverError, ReceiverStoppedError, SenderError } from './errors';
-import { checkSignal } from './internal/abortable';
-import { brandPollable, POLLABLE, type PollState, type PROTOCOL_VERSION, type Waker } from './internal/protocol';
+import { carryBrand } from './internal/brand';
+import { PollableReceiver } from './internal/PollableReceiver';
+import type { PollState, Waker } from './internal/protocol';
 import { SenderObserver, type ChannelSender } from './internal/SenderObserver';
 import { checkString } from './internal/validate';
-import { readyOf } from './internal/wait';
-import { Receiver, type AbortOptions } from './Receiver';
+import type { AbortOptions } from './Receiver';
 import type { Sender, SenderObserverOptions } from './Sender';
 
 /** Lets only a Bidirectional construct its handles. */
-const constructingHandle: { allowed: boolean } = { allowed: false };
+const constructingHandle = { allowed: false, branded: false };
 
 /**
  * One end of a {@link Bidirectional} channel: a receiver of `R` that can also send `S`.
@@ -22,9 +22,7 @@ const constructingHandle: { allowed: boolean } = { allowed: false };
  * await handle.send('ping');
  * ```
  */
-export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> {
-  declare readonly [POLLABLE]: typeof PROTOCOL_VERSION;
-
+export class BidirectionalHandle<S, R> extends PollableReceiver<R> implements Sender<S> {
   /** @internal Made by {@link Bidirectional}; use its `clientHandle` and `serviceHandle`. */
   private constructor(
     private readonly owner: { close(): Promise<void> },
@@ -46,6 +44,12 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
     sender: Sender<S>,
     receiver: BroadcastReceiver<R>,
   ): BidirectionalHandle<S, R> {
+    if (!constructingHandle.branded) {
+      // A handle is a Sender too (`handle instanceof Sender`). Done at the first handle, not at
+      // load time, so that a bundle that never makes one can drop this file.
+      carryBrand(BidirectionalHandle.prototype, 'Sender');
+      constructingHandle.branded = true;
+    }
     constructingHandle.allowed = true;
     try {
       return new BidirectionalHandle(owner, sender, receiver);
@@ -75,10 +79,6 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
     return new SenderObserver(this, options);
   }
 
-  ready(options?: AbortOptions): Promise<boolean> {
-    return readyOf(this, checkSignal(options?.signal));
-  }
-
   /**
    * @throws {@link ReceiverStoppedError} when the channel was closed and drained; its `cause` is a
    * {@link ChannelError} whose `channel` is the Bidirectional and whose own `cause` is the
@@ -106,12 +106,12 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
   }
 
   /** @internal */
-  _park(waker: Waker): PollState {
+  override _park(waker: Waker): PollState {
     return this.receiver._park(waker);
   }
 
   /** @internal */
-  _unpark(waker: Waker): void {
+  override _unpark(waker: Waker): void {
     this.receiver._unpark(waker);
   }
 
@@ -147,8 +147,6 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
     );
   }
 }
-
-brandPollable(BidirectionalHandle.prototype);
 
 /**
  * A pair of {@link Broadcast} channels for requests and responses between a client and a

@@ -73,7 +73,7 @@ function defineFilteredReceiver() {
       if (taken.failed) {
         throw taken.value;
       }
-      return taken.value as T;
+      return taken.value;
     }
 
     override close(): void {
@@ -141,7 +141,7 @@ function defineFilteredReceiver() {
       const taken = takeFrom(this.pollable);
       let passes: boolean;
       try {
-        passes = taken.failed || this.predicate(taken.value as T);
+        passes = taken.failed || this.predicate(taken.value);
       } catch (error) {
         // The predicate threw: consume() throws that, and the message can still go back.
         this.held.taken = { failed: true, value: error, giveBack: taken.giveBack };

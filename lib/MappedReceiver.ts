@@ -62,10 +62,10 @@ function defineMappedReceiver() {
     _take(): Taken<U> {
       const taken = takeFrom(this.pollable);
       if (taken.failed) {
-        return taken as Taken<U>;
+        return taken;
       }
       try {
-        return { failed: false, value: this.fn(taken.value as T), giveBack: taken.giveBack };
+        return { failed: false, value: this.fn(taken.value), giveBack: taken.giveBack };
       } catch (error) {
         return { failed: true, value: error, giveBack: taken.giveBack };
       }

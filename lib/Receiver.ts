@@ -1,6 +1,7 @@
 import { Observable, type Subscriber } from 'rxjs';
 import { ReceiverError } from './errors';
 import { checkSignal } from './internal/abortable';
+import { brand } from './internal/brand';
 import { pollableOf } from './internal/ForeignReceiver';
 import { PENDING } from './internal/protocol';
 import { observeReceiver } from './internal/ReceiverObservable';
@@ -50,6 +51,11 @@ export interface AbortOptions {
  * ```
  */
 export abstract class Receiver<T> extends Observable<T> implements AsyncIterable<T> {
+  static {
+    // instanceof across copies of the package (the CommonJS and the ESM build in one program).
+    brand(this, 'Receiver');
+  }
+
   constructor() {
     super(function (this: Observable<T>, subscriber: Subscriber<T>) {
       return observeReceiver(this as Receiver<T>, subscriber);

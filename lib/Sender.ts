@@ -1,4 +1,5 @@
 import type { Observer } from 'rxjs';
+import { brand } from './internal/brand';
 import { SenderObserver } from './internal/SenderObserver';
 import type { AbortOptions } from './Receiver';
 
@@ -28,6 +29,11 @@ export interface SenderObserverOptions {
  * ```
  */
 export abstract class Sender<T> {
+  static {
+    // instanceof across copies of the package, and for a BidirectionalHandle (a Receiver too).
+    brand(this, 'Sender');
+  }
+
   /**
    * Sends `message`.
    *

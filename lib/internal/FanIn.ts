@@ -1,17 +1,6 @@
 import type { Receiver } from '../Receiver';
 import { pollableOf } from './ForeignReceiver';
-import {
-  brandPollable,
-  PENDING,
-  POLLABLE,
-  READY,
-  STOPPED,
-  type PollState,
-  type Pollable,
-  type PROTOCOL_VERSION,
-  type Source,
-  type Waker,
-} from './protocol';
+import { PENDING, READY, STOPPED, type PollProtocol, type PollState, type Source, type Waker } from './protocol';
 import { WakerSet } from './WakerSet';
 
 /**
@@ -64,8 +53,7 @@ export function checkReceivers<T>(
  *
  * @internal
  */
-export class FanIn<T> implements Pollable {
-  declare readonly [POLLABLE]: typeof PROTOCOL_VERSION;
+export class FanIn<T> implements PollProtocol {
   readonly receivers: readonly Receiver<T>[];
   /** Each receiver's protocol face: the receiver itself, or its bridge. */
   private readonly sources: readonly Source<T>[];
@@ -225,5 +213,3 @@ export class FanIn<T> implements Pollable {
     }
   }
 }
-
-brandPollable(FanIn.prototype);

@@ -1,15 +1,5 @@
 import type { Receiver } from '../Receiver';
-import {
-  isPollable,
-  PENDING,
-  POLLABLE,
-  PROTOCOL_VERSION,
-  READY,
-  STOPPED,
-  type PollState,
-  type Source,
-  type Waker,
-} from './protocol';
+import { isPollable, PENDING, READY, STOPPED, type PollState, type Source, type Waker } from './protocol';
 import { WakerSet } from './WakerSet';
 
 /**
@@ -24,7 +14,6 @@ import { WakerSet } from './WakerSet';
  * which takes nothing from the receiver (the contract of `ready()`).
  */
 class ForeignReceiver<T> implements Source<T> {
-  declare readonly [POLLABLE]: typeof PROTOCOL_VERSION;
   /** What the last settled `ready()` said; back to PENDING after each `consume()`. */
   private state: PollState = PENDING;
   /** An error the last `ready()` rejected with (not our abort), thrown by the next `consume()`. */
@@ -102,8 +91,6 @@ class ForeignReceiver<T> implements Source<T> {
   }
 }
 
-Object.defineProperty(ForeignReceiver.prototype, POLLABLE, { value: PROTOCOL_VERSION });
-
 /** The bridge made for each foreign receiver, so that every waiter shares one `ready()` in flight. */
 const bridges = new WeakMap<object, ForeignReceiver<unknown>>();
 
@@ -114,12 +101,12 @@ const bridges = new WeakMap<object, ForeignReceiver<unknown>>();
  */
 export function pollableOf<T>(receiver: Receiver<T>): Source<T> {
   if (isPollable(receiver)) {
-    return receiver as Receiver<T> & Source<T>;
+    return receiver;
   }
   let bridge = bridges.get(receiver) as ForeignReceiver<T> | undefined;
   if (bridge === undefined) {
     bridge = new ForeignReceiver(receiver);
-    bridges.set(receiver, bridge as ForeignReceiver<unknown>);
+    bridges.set(receiver, bridge);
   }
   return bridge;
 }

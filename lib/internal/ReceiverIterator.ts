@@ -40,12 +40,10 @@ export class ReceiverIterator<T> implements AsyncIterableIterator<T> {
     // The settle callback may run within waitFor() (a source that turned ready while the wait
     // registered): then the wait is over before it could be tracked, and is not.
     let settled = false;
-    let pending: PendingWait<IteratorResult<T>> | undefined;
-    pending = waitFor(this.source, undefined, (found) => {
+    const pending: PendingWait<IteratorResult<T>> = waitFor(this.source, undefined, (found) => {
       settled = true;
-      if (pending !== undefined) {
-        this.waiting.delete(pending);
-      }
+      // Not read before waitFor() returns: then `settled` keeps it from being tracked.
+      this.waiting.delete(pending);
       return this.take(found);
     });
     if (!settled) {

@@ -65,6 +65,16 @@ export function brand<C extends AnyClass>(klass: C, name: string): C {
   return klass;
 }
 
+/**
+ * Makes the instances of a class (`prototype`) carry the brand `name` of another class as well: a
+ * `BidirectionalHandle` extends `Receiver` and is a `Sender` too.
+ *
+ * @internal
+ */
+export function carryBrand(prototype: object, name: string): void {
+  Object.defineProperty(prototype, symbolOf(name), { value: true });
+}
+
 /** The registry symbol every copy of the package uses for the brand `name`. */
 function symbolOf(name: string): symbol {
   return Symbol.for(`rx-channels.${name}`);

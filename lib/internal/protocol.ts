@@ -59,9 +59,8 @@ export const POLLABLE: unique symbol = Symbol.for('rx-channels.pollable') as nev
 /** @internal */
 export const PROTOCOL_VERSION = 2;
 
-/** @internal */
-export interface Pollable {
-  readonly [POLLABLE]: typeof PROTOCOL_VERSION;
+/** The protocol's three calls; what the library's internal waiting parts need. @internal */
+export interface PollProtocol {
   /** Where the source stands now (invariant 1). */
   _poll(): PollState;
   /** Polls and, when PENDING, registers `waker` (invariant 2). */
@@ -70,8 +69,13 @@ export interface Pollable {
   _unpark(waker: Waker): void;
 }
 
-/** A pollable receiver: its protocol face and its `consume()`. @internal */
-export type Source<T> = Pollable & { consume(): T };
+/** A receiver that speaks the protocol, branded so that every copy of the package knows it. @internal */
+export interface Pollable extends PollProtocol {
+  readonly [POLLABLE]: typeof PROTOCOL_VERSION;
+}
+
+/** What the waiting parts take from: the protocol and `consume()`. @internal */
+export type Source<T> = PollProtocol & { consume(): T };
 
 /** Whether `value` carries the protocol's brand. @internal */
 export function isPollable(value: unknown): value is Pollable {

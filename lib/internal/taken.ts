@@ -9,13 +9,14 @@ import type { Source } from './protocol';
  *
  * @internal
  */
-export interface Taken<T> {
-  /** Whether `consume()` threw (then `value` is the error). */
-  readonly failed: boolean;
-  readonly value: T | unknown;
+export type Taken<T> = (
+  | { readonly failed: false; readonly value: T }
+  /** `consume()` threw (or the function of a `map()` did): `value` is the error. */
+  | { readonly failed: true; readonly value: unknown }
+) & {
   /** Puts the original message back at the front of its channel; `undefined` when it cannot go back. */
   readonly giveBack: (() => void) | undefined;
-}
+};
 
 /** A receiver that can say where a taken message goes back. @internal */
 export interface Taking<T> {

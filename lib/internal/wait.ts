@@ -1,5 +1,5 @@
 import { listenForAbort } from './abortable';
-import { PENDING, READY, type PollState, type Pollable, type Waker } from './protocol';
+import { PENDING, READY, type PollState, type PollProtocol, type Waker } from './protocol';
 
 /**
  * One promise that waits on one pollable until it leaves PENDING, then settles with what
@@ -17,7 +17,7 @@ class Wait<R> implements Waker {
   private settled = false;
 
   constructor(
-    private readonly source: Pollable,
+    private readonly source: PollProtocol,
     private readonly settle: (state: PollState) => R,
     private readonly resolve: (result: R) => void,
     private readonly reject: (reason: unknown) => void,
@@ -79,7 +79,7 @@ export interface PendingWait<R> {
  * @internal
  */
 export function waitFor<R>(
-  source: Pollable,
+  source: PollProtocol,
   signal: AbortSignal | undefined,
   settle: (state: PollState) => R,
 ): PendingWait<R> {
@@ -103,7 +103,7 @@ const FALSE = Promise.resolve(false);
  *
  * @internal
  */
-export function readyOf(source: Pollable, signal: AbortSignal | undefined): Promise<boolean> {
+export function readyOf(source: PollProtocol, signal: AbortSignal | undefined): Promise<boolean> {
   if (signal === undefined) {
     // The fast path allocates nothing when the source is not PENDING.
     const state = source._poll();

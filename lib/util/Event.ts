@@ -1,4 +1,4 @@
-import { ReceiverError, ReceiverStoppedError } from '../errors';
+import { ReceiverStoppedError } from '../errors';
 import { PENDING, READY, STOPPED, type PollState } from '../internal/protocol';
 import { checkOptions, checkString } from '../internal/validate';
 import { PollableReceiver } from '../internal/PollableReceiver';

@@ -1,19 +1,8 @@
-import { ReceiverError, ReceiverStoppedError } from '../errors';
-import { checkSignal } from '../internal/abortable';
+import { ReceiverStoppedError } from '../errors';
 import { checkReceivers, FanIn } from '../internal/FanIn';
-import {
-  brandPollable,
-  PENDING,
-  POLLABLE,
-  READY,
-  STOPPED,
-  type PollState,
-  type PROTOCOL_VERSION,
-  type Source,
-  type Waker,
-} from '../internal/protocol';
-import { readyOf } from '../internal/wait';
-import { Receiver, type AbortOptions } from '../Receiver';
+import { PollableReceiver } from '../internal/PollableReceiver';
+import { PENDING, READY, STOPPED, type PollState, type Waker } from '../internal/protocol';
+import type { Receiver } from '../Receiver';
 
 /**
  * The message type of a receiver type.
@@ -64,8 +53,7 @@ const STOP_DONE: Promise<void> = Promise.resolve();
  * console.log(await merged.receive(), await merged.receive()); // Logs: 1 2
  * ```
  */
-export class Merge<T> extends Receiver<T> implements Source<T> {
-  declare readonly [POLLABLE]: typeof PROTOCOL_VERSION;
+export class Merge<T> extends PollableReceiver<T> {
   /** The sources, waited on together (the one fan-in). */
   private readonly fanIn: FanIn<T>;
   /** The source whose message `_poll()` announced, until `consume()` takes it. */
@@ -79,10 +67,6 @@ export class Merge<T> extends Receiver<T> implements Source<T> {
     super();
     const entries = receivers.map((receiver, index) => [`receivers[${index}]`, receiver] as const);
     this.fanIn = new FanIn(checkReceivers<T>(entries, '`Merge`'));
-  }
-
-  ready(options?: AbortOptions): Promise<boolean> {
-    return readyOf(this, checkSignal(options?.signal));
   }
 
   /**
@@ -100,7 +84,7 @@ export class Merge<T> extends Receiver<T> implements Source<T> {
     for (;;) {
       const index = this.announced;
       if (index < 0) {
-        throw this._poll() === STOPPED ? new ReceiverStoppedError(this) : this.notReady();
+        throw this._poll() === STOPPED ? new ReceiverStoppedError(this) : this._notReady();
       }
       this.announced = -1;
       try {
@@ -112,7 +96,7 @@ export class Merge<T> extends Receiver<T> implements Source<T> {
         // The source stopped after it was announced: it leaves, and another may be ready.
         this.fanIn.finish(index);
         if (this._poll() !== READY) {
-          throw this._poll() === STOPPED ? new ReceiverStoppedError(this) : this.notReady();
+          throw this._poll() === STOPPED ? new ReceiverStoppedError(this) : this._notReady();
         }
       }
     }
@@ -152,7 +136,7 @@ export class Merge<T> extends Receiver<T> implements Source<T> {
   }
 
   /** @internal */
-  _park(waker: Waker): PollState {
+  override _park(waker: Waker): PollState {
     // The fan-in parks only when no source is ready; one that turns up stopped is finished
     // here, and parking is tried again.
     for (;;) {
@@ -164,16 +148,10 @@ export class Merge<T> extends Receiver<T> implements Source<T> {
   }
 
   /** @internal */
-  _unpark(waker: Waker): void {
+  override _unpark(waker: Waker): void {
     this.fanIn._unpark(waker);
   }
-
-  private notReady(): ReceiverError<T> {
-    return new ReceiverError(`${String(this)}: consume() was called before ready() resolved true`, this);
-  }
 }
-
-brandPollable(Merge.prototype);
 
 /**
  * A {@link Merge} of `receivers`, with the message type inferred as the union of theirs.

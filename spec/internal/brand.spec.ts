@@ -4,7 +4,7 @@ import { brand, brandOf, hasInstance } from '../../lib/internal/brand';
 type BrandModule = typeof import('../../lib/internal/brand');
 
 /** A copy of the package in miniature: a branded hierarchy made with one copy of brand.ts. */
-function makeCopy({ brand }: BrandModule) {
+function makeCopy({ brand }: Pick<BrandModule, 'brand'>) {
   class Base extends Error {
     static {
       brand(this, 'spec.Base');
@@ -39,7 +39,7 @@ function loadBrandAgain(): BrandModule {
 }
 
 describe('brand', () => {
-  const here = makeCopy({ brand, brandOf, hasInstance });
+  const here = makeCopy({ brand });
   const other = loadBrandAgain();
   const there = makeCopy(other);
 
