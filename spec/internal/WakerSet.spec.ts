@@ -92,3 +92,86 @@ describe('WakerSet', () => {
     expect(log).toEqual(['again', 'once', 'again']);
   });
 });
+
+describe('WakerSet during a round', () => {
+  it('a waker removed during a round, before its turn, is not called', () => {
+    const log: string[] = [];
+    const set = new WakerSet();
+    const c = recordingWaker(log, 'c');
+    set.add(recordingWaker(log, 'a', () => set.remove(c)));
+    set.add(recordingWaker(log, 'b'));
+    set.add(c);
+    set.wakeAll();
+    expect(log).toEqual(['a', 'b']);
+  });
+
+  it('the registering waker is kept parked by a round, and the others are called', () => {
+    const log: string[] = [];
+    const set = new WakerSet();
+    const held = recordingWaker(log, 'held');
+    set.add(recordingWaker(log, 'other'));
+    set.add(held);
+    set.registering = held;
+    set.wakeAll();
+    expect(log).toEqual(['other']);
+    expect(set.isEmpty).toBe(false);
+    set.registering = undefined;
+    set.wakeAll();
+    expect(log).toEqual(['other', 'held']);
+  });
+
+  it('the registering waker alone is kept too (the one-waker path)', () => {
+    const log: string[] = [];
+    const set = new WakerSet();
+    const held = recordingWaker(log, 'held');
+    set.add(held);
+    set.registering = held;
+    set.wakeAll();
+    expect(log).toEqual([]);
+    expect(set.isEmpty).toBe(false);
+  });
+
+  it('a waker that re-parks and is removed in the same round is neither called now nor later', () => {
+    const log: string[] = [];
+    const set = new WakerSet();
+    const b = recordingWaker(log, 'b');
+    set.add(
+      recordingWaker(log, 'a', () => {
+        set.add(b);
+        set.remove(b);
+      }),
+    );
+    set.add(b);
+    set.wakeAll();
+    set.wakeAll();
+    expect(log).toEqual(['a']);
+  });
+
+  it('a nested round from inside a waker calls only what was parked since, and the outer round goes on', () => {
+    const log: string[] = [];
+    const set = new WakerSet();
+    const late = recordingWaker(log, 'late');
+    set.add(
+      recordingWaker(log, 'a', () => {
+        set.add(late);
+        set.wakeAll();
+      }),
+    );
+    set.add(recordingWaker(log, 'b'));
+    set.wakeAll();
+    expect(log).toEqual(['a', 'late', 'b']);
+    expect(set.isEmpty).toBe(true);
+  });
+
+  it('remove() moves the next parked waker into the single slot', () => {
+    const log: string[] = [];
+    const set = new WakerSet();
+    const a = recordingWaker(log, 'a');
+    set.add(a);
+    set.add(recordingWaker(log, 'b'));
+    set.add(recordingWaker(log, 'c'));
+    set.remove(a);
+    set.wakeAll();
+    expect(log).toEqual(['b', 'c']);
+  });
+});

@@ -1,0 +1,89 @@
+import { Anycast, ReceiverError, ReceiverStoppedError } from 'rx-channels';
+import { flushMicrotasks, reasonOf, track } from './helpers/async';
+
+describe('FilteredReceiver (receiver.filter()): mirror', () => {
+  it('delivers only the messages for which the predicate holds, dropping the others', async () => {
+    const channel = new Anycast<number>();
+    const sender = channel.newSender();
+    for (const n of [1, 2, 3, 4]) await sender.send(n);
+    await channel.close();
+    const seen: number[] = [];
+    for await (const n of channel.newReceiver().filter((n) => n % 2 === 0)) seen.push(n);
+    expect(seen).toEqual([2, 4]);
+  });
+
+  it('narrows with a type guard', async () => {
+    const channel = new Anycast<number | string>();
+    await channel.newSender().send('a');
+    const strings = channel.newReceiver().filter((value): value is string => typeof value === 'string');
+    const text: string = await strings.receive();
+    expect(text).toBe('a');
+  });
+
+  it('a predicate that throws makes consume() throw that error; the next message follows', async () => {
+    const channel = new Anycast<number>();
+    const sender = channel.newSender();
+    await sender.send(1);
+    await sender.send(2);
+    const filtered = channel.newReceiver().filter((n) => {
+      if (n === 1) throw new Error('predicate');
+      return true;
+    });
+    expect(await reasonOf(filtered.receive())).toEqual(new Error('predicate'));
+    expect(await filtered.receive()).toBe(2);
+  });
+
+  it('close() gives a held Anycast message back to the channel', async () => {
+    const channel = new Anycast<number>();
+    await channel.newSender().send(1);
+    const filtered = channel.newReceiver().filter(() => true);
+    expect(await filtered.ready()).toBe(true);
+    filtered.close();
+    expect(await channel.newReceiver().receive()).toBe(1);
+  });
+
+  it('gives back through map(): filter(map(anycast)) returns the original message', async () => {
+    const channel = new Anycast<number>();
+    await channel.newSender().send(1);
+    const filtered = channel
+      .newReceiver()
+      .map((n) => n * 10)
+      .filter(() => true);
+    expect(await filtered.ready()).toBe(true);
+    filtered.close();
+    expect(await channel.newReceiver().receive()).toBe(1);
+  });
+
+  it('stops with the wrapped receiver, and consume() throws its stop error', async () => {
+    const channel = new Anycast<number>();
+    const filtered = channel.newReceiver().filter(() => true);
+    await channel.close();
+    expect(await filtered.ready()).toBe(false);
+    expect(() => filtered.consume()).toThrow(ReceiverStoppedError);
+  });
+
+  it('consume() before ready() throws ReceiverError', () => {
+    const filtered = new Anycast<number>().newReceiver().filter(() => true);
+    expect(() => filtered.consume()).toThrow(ReceiverError);
+  });
+
+  it('names itself after the wrapped receiver', () => {
+    expect(String(new Anycast<number>({ name: 'c' }).newReceiver().filter(() => true))).toBe(
+      'Filter:AnycastReceiver:c',
+    );
+  });
+
+  it('a ready() that was waiting sees a passing message sent after a failing one', async () => {
+    const channel = new Anycast<number>();
+    const filtered = channel.newReceiver().filter((n) => n > 1);
+    const ready = track(filtered.ready());
+    const sender = channel.newSender();
+    await sender.send(1);
+    await flushMicrotasks();
+    expect(ready.current()).toEqual({ state: 'pending' });
+    await sender.send(2);
+    await flushMicrotasks();
+    expect(ready.current()).toEqual({ state: 'fulfilled', value: true });
+    expect(filtered.consume()).toBe(2);
+  });
+});
