@@ -24,6 +24,25 @@ async function reserveCloseAndDrop(channel: Anycast<number>): Promise<void> {
   receiver.close();
 }
 
+/** Makes a receiver whose ready() waits and is abandoned (no signal, nobody awaits it), and drops the receiver. */
+function abandonReadyAndDrop(channel: Anycast<number>): void {
+  void Promise.race([channel.newReceiver().ready(), Promise.resolve('gave up')]);
+}
+
+/** Makes a receiver, lets its ready() reserve a message and drops it unclosed; `collected()` tells when GC took it. */
+async function reserveAndDropWatched(channel: Anycast<number>): Promise<{ collected(): boolean }> {
+  const watched = { collected: false };
+  const receiver = channel.newReceiver();
+  collectionWatcher.register(receiver, watched);
+  await receiver.ready();
+  return { collected: () => watched.collected };
+}
+
+/** Module-level, so that it outlives the receivers it watches (a collected registry calls nothing). */
+const collectionWatcher = new FinalizationRegistry<{ collected: boolean }>((watched) => {
+  watched.collected = true;
+});
+
 describe('Anycast', () => {
   describe('constructor', () => {
     it('has a default maxsize of 10 and a generated name', () => {
@@ -211,6 +230,72 @@ describe('Anycast', () => {
       const next = track(other.receive());
       expect(await collectUntil(() => next.current().state !== 'pending', 5)).toBe(false);
       other.close();
+    });
+    // issue 11 #5: NOT fixed by design (a receiver whose ready() resolved holds that message until consume, close or GC); this is the stated bound.
+    it('a ready() abandoned without a signal holds exactly one message: the others go on in order, and close() gives it back to the front', async () => {
+      const channel = new Anycast<number>();
+      const sender = channel.newSender();
+      const abandoned = channel.newReceiver();
+      const gaveUp = await Promise.race([abandoned.ready(), flushMicrotasks().then(() => 'gave up')]);
+      expect(gaveUp).toBe('gave up');
+      await sender.send(1);
+      await sender.send(2);
+      await sender.send(3);
+      const other = channel.newReceiver();
+      expect(await receiveMany(other, 2)).toEqual([2, 3]);
+      abandoned.close();
+      expect(await other.receive()).toBe(1);
+    });
+
+    // issue 11 #5: the same bound when the abandoned receiver is garbage-collected instead of closed.
+    it('a ready() abandoned without a signal holds exactly one message, which garbage collection of its receiver gives back', async () => {
+      const channel = new Anycast<number>();
+      const sender = channel.newSender();
+      abandonReadyAndDrop(channel);
+      await flushMicrotasks();
+      await sender.send(1);
+      await sender.send(2);
+      await sender.send(3);
+      const other = channel.newReceiver();
+      expect(await receiveMany(other, 2)).toEqual([2, 3]);
+      const next = track(other.receive());
+      const givenBack = await collectUntil(() => next.current().state !== 'pending');
+      other.close();
+      expect(givenBack).toBe(true);
+      expect(next.current()).toEqual({ state: 'fulfilled', value: 1 });
+    });
+
+    // issue 11 #8: a drained, stopped receiver turned ready again when a closed receiver's reserved message came back.
+    it('a message given back by close() after the channel closed does not wake a receiver that already stopped; a new receiver drains it', async () => {
+      const channel = new Anycast<number>();
+      await channel.newSender().send(1);
+      const holder = channel.newReceiver();
+      await expect(holder.ready()).resolves.toBe(true);
+      const drained = channel.newReceiver();
+      await channel.close();
+      await expect(drained.ready()).resolves.toBe(false);
+      holder.close();
+      await expect(drained.ready()).resolves.toBe(false);
+      expect(thrownBy(() => drained.consume())).toBeInstanceOf(ReceiverStoppedError);
+      expect(await drain(channel.newReceiver())).toEqual([1]);
+    });
+
+    // issue 11 #8: the same when the holder is garbage-collected instead of closed.
+    it('a message given back by garbage collection after the channel closed does not wake a receiver that already stopped; a new receiver drains it', async () => {
+      const channel = new Anycast<number>();
+      await channel.newSender().send(1);
+      const holder = await reserveAndDropWatched(channel);
+      const drained = channel.newReceiver();
+      await channel.close();
+      await expect(drained.ready()).resolves.toBe(false);
+      expect(await collectUntil(() => holder.collected())).toBe(true);
+      // The library's own finalizer may run in a later turn than the watcher's.
+      for (let turn = 0; turn < 3; turn++) {
+        await flushMicrotasks();
+      }
+      await expect(drained.ready()).resolves.toBe(false);
+      expect(thrownBy(() => drained.consume())).toBeInstanceOf(ReceiverStoppedError);
+      expect(await drain(channel.newReceiver())).toEqual([1]);
     });
   });
 

@@ -1,5 +1,7 @@
-import { Anycast, ReceiverError, ReceiverStoppedError } from 'rx-channels';
+import { Anycast, ReceiverError, ReceiverStoppedError, type Receiver } from 'rx-channels';
 import { flushMicrotasks, reasonOf, track } from './helpers/async';
+import { collectUntil } from './helpers/gc';
+import { receiveMany } from './helpers/receivers';
 
 describe('FilteredReceiver (receiver.filter()): mirror', () => {
   it('delivers only the messages for which the predicate holds, dropping the others', async () => {
@@ -85,5 +87,55 @@ describe('FilteredReceiver (receiver.filter()): mirror', () => {
     await flushMicrotasks();
     expect(ready.current()).toEqual({ state: 'fulfilled', value: true });
     expect(filtered.consume()).toBe(2);
+  });
+});
+
+/** filter() alone and nested with map() and filter(), each passing every message. */
+const filteredKinds: ReadonlyArray<[string, (receiver: Receiver<number>) => Receiver<number>]> = [
+  ['filter(r)', (receiver) => receiver.filter(() => true)],
+  ['map(filter(r))', (receiver) => receiver.filter(() => true).map((message) => message)],
+  ['filter(map(r))', (receiver) => receiver.map((message) => message).filter(() => true)],
+  ['filter(filter(r))', (receiver) => receiver.filter(() => true).filter(() => true)],
+];
+
+/** Wraps a new receiver of `channel`, lets its ready() reserve a message, and drops it unclosed. */
+async function reserveAndDrop(channel: Anycast<number>, wrap: (receiver: Receiver<number>) => Receiver<number>) {
+  await wrap(channel.newReceiver()).ready();
+}
+
+describe('FilteredReceiver', () => {
+  describe('a message its ready() reserved, over an Anycast receiver', () => {
+    // issue 11 #2: the message a filter's ready() reserved was lost on close(), and the closed filter still answered ready() → true.
+    it.each(filteredKinds)(
+      '%s: close() gives it back to the front of the channel, and ready() then resolves false',
+      async (_kind, wrap) => {
+        const channel = new Anycast<number>();
+        const sender = channel.newSender();
+        await sender.send(1);
+        await sender.send(2);
+        const filtered = wrap(channel.newReceiver());
+        const other = channel.newReceiver();
+        await expect(filtered.ready()).resolves.toBe(true);
+        filtered.close();
+        await expect(filtered.ready()).resolves.toBe(false);
+        expect(await receiveMany(other, 2)).toEqual([1, 2]);
+      },
+    );
+
+    // issue 11 #2: the message a filter's ready() reserved was lost when the filter was garbage-collected.
+    it.each(filteredKinds)('%s: garbage collection gives it back, as close() would', async (_kind, wrap) => {
+      const channel = new Anycast<number>();
+      const sender = channel.newSender();
+      await sender.send(1);
+      await sender.send(2);
+      await reserveAndDrop(channel, wrap);
+      const other = channel.newReceiver();
+      expect(await other.receive()).toBe(2);
+      const next = track(other.receive());
+      const givenBack = await collectUntil(() => next.current().state !== 'pending');
+      other.close();
+      expect(givenBack).toBe(true);
+      expect(next.current()).toEqual({ state: 'fulfilled', value: 1 });
+    });
   });
 });

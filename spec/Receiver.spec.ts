@@ -7,7 +7,12 @@ import {
   ReceiverInvalidatedError,
   Receiver,
   ReceiverStoppedError,
+  Bidirectional,
+  BidirectionalHandle,
+  BroadcastReceiver,
+  Merge,
 } from 'rx-channels';
+import { Event, fromObservable, Timer } from 'rx-channels/util';
 import {
   firstValueFrom,
   from,
@@ -16,7 +21,9 @@ import {
   Observable,
   observable as symbolObservable,
   take,
+  Subject,
   toArray,
+  VirtualTimeScheduler,
 } from 'rxjs';
 import { flushMicrotasks, reasonOf, settlementOf, thrownBy, track } from './helpers/async';
 import { drain, ListReceiver, receiveMany } from './helpers/receivers';
@@ -25,6 +32,97 @@ function anycastPair<T>(maxsize = 10) {
   const channel = new Anycast<T>({ name: 'jobs', maxsize });
   return { channel, sender: channel.newSender(), receiver: channel.newReceiver() };
 }
+
+/**
+ * A hang guard: `promise`, or a rejection after `ms` of real time. Generous on purpose: what it
+ * guards settles within a few microtask turns, and only a hang (the old code) reaches it.
+ */
+async function within<T>(promise: Promise<T>, ms = 2000): Promise<T> {
+  let timeout: ReturnType<typeof setTimeout> | undefined;
+  const guard = new Promise<never>((_resolve, reject) => {
+    timeout = setTimeout(() => reject(new Error(`hang guard: not settled within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, guard]);
+  } finally {
+    clearTimeout(timeout);
+  }
+}
+
+/** A receiver of each kind, with a way to give it one message and the message it then holds. */
+interface ReceiverUnderTest {
+  readonly receiver: Receiver<unknown>;
+  produce(): Promise<void> | void;
+  readonly expected: unknown;
+}
+
+function anycastReceiver(): { receiver: Receiver<number>; produce: () => Promise<void> } {
+  const channel = new Anycast<number>();
+  const sender = channel.newSender();
+  return { receiver: channel.newReceiver(), produce: () => sender.send(1) };
+}
+
+const receiverKinds: ReadonlyArray<[string, () => ReceiverUnderTest]> = [
+  ['an Anycast receiver', () => ({ ...anycastReceiver(), expected: 1 })],
+  [
+    'a Broadcast receiver',
+    () => {
+      const channel = new Broadcast<number>('b');
+      const sender = channel.newSender();
+      return { receiver: channel.newReceiver(), produce: () => sender.send(1), expected: 1 };
+    },
+  ],
+  [
+    'a Timer',
+    () => {
+      const scheduler = new VirtualTimeScheduler();
+      const receiver = Timer.periodic(1000, { scheduler });
+      return { receiver, produce: () => void (scheduler.frame = 1000), expected: new Date(1000) };
+    },
+  ],
+  [
+    'an Event',
+    () => {
+      const receiver = new Event();
+      return { receiver, produce: () => receiver.set(), expected: undefined };
+    },
+  ],
+  [
+    'a Merge',
+    () => {
+      const { receiver, produce } = anycastReceiver();
+      return { receiver: new Merge(receiver), produce, expected: 1 };
+    },
+  ],
+  [
+    'a map() result',
+    () => {
+      const { receiver, produce } = anycastReceiver();
+      return { receiver: receiver.map((message) => message * 10), produce, expected: 10 };
+    },
+  ],
+  [
+    'a filter() result',
+    () => {
+      const { receiver, produce } = anycastReceiver();
+      return { receiver: receiver.filter(() => true), produce, expected: 1 };
+    },
+  ],
+  [
+    'a fromObservable() receiver',
+    () => {
+      const subject = new Subject<number>();
+      return { receiver: fromObservable(subject), produce: () => subject.next(1), expected: 1 };
+    },
+  ],
+  [
+    'a Bidirectional handle',
+    () => {
+      const channel = new Bidirectional<number, number>('client', 'service');
+      return { receiver: channel.clientHandle, produce: () => channel.serviceHandle.send(1), expected: 1 };
+    },
+  ],
+];
 
 describe('Receiver', () => {
   describe('ready() and consume()', () => {
@@ -254,6 +352,41 @@ describe('Receiver', () => {
       });
       await sender.send(1);
       await expect(drain(failing)).rejects.toThrow('bad message');
+    });
+    describe('return() on the iterator of every receiver kind', () => {
+      // issue 11 #3: return() did not cancel a pending next(), which later took a message meant for someone else; next() after return() waited.
+      it.each(receiverKinds)(
+        '%s: return() resolves a pending next() as done without taking anything, and every later next() is done at once',
+        async (_kind, make) => {
+          const { receiver, produce, expected } = make();
+          const iterator = receiver[Symbol.asyncIterator]();
+          const pending = iterator.next();
+          await flushMicrotasks();
+          await iterator.return?.();
+          await expect(within(pending)).resolves.toEqual({ done: true, value: undefined });
+          await expect(within(iterator.next())).resolves.toEqual({ done: true, value: undefined });
+          await produce();
+          await flushMicrotasks();
+          await expect(within(receiver.receive())).resolves.toEqual(expected);
+          receiver.close();
+        },
+      );
+    });
+  });
+
+  describe('receivers only a channel hands out', () => {
+    // issue 11 §3: their constructors are private; called anyway, they fail at once and say how to get one.
+    it('new BroadcastReceiver() throws a TypeError pointing to broadcast.newReceiver()', () => {
+      const construct = () => new (BroadcastReceiver as unknown as new () => unknown)();
+      expect(construct).toThrow(TypeError);
+      expect(construct).toThrow('use broadcast.newReceiver()');
+    });
+
+    // issue 11 §3
+    it("new BidirectionalHandle() throws a TypeError pointing to a Bidirectional's handles", () => {
+      const construct = () => new (BidirectionalHandle as unknown as new () => unknown)();
+      expect(construct).toThrow(TypeError);
+      expect(construct).toThrow("use a Bidirectional's clientHandle or serviceHandle");
     });
   });
 

@@ -177,6 +177,29 @@ describe('Merge', () => {
       expect((error as ReceiverStoppedError).receiver).toBe(merged);
     });
 
+    // issue 11 #10: consume() threw the closed source's ReceiverStoppedError, which ended a for await loop over the Merge.
+    it('a source closed between ready() and consume() leaves: consume() takes another ready message, or throws a plain ReceiverError; the Merge goes on until every source stopped', async () => {
+      const a = anycast<number>('a');
+      const b = anycast<number>('b');
+      const c = anycast<number>('c');
+      const merged = new Merge(a.receiver, b.receiver, c.receiver);
+      await a.sender.send(1);
+      await b.sender.send(2);
+      expect(await merged.ready()).toBe(true);
+      a.receiver.close();
+      expect(merged.consume()).toBe(2);
+      await c.sender.send(3);
+      expect(await merged.ready()).toBe(true);
+      c.receiver.close();
+      const error = thrownBy(() => merged.consume());
+      expect(error).toBeInstanceOf(ReceiverError);
+      expect(error).not.toBeInstanceOf(ReceiverStoppedError);
+      const loop = drain(merged);
+      await b.sender.send(4);
+      await b.channel.close();
+      expect(await loop).toEqual([4]);
+    });
+
     it('stop() releases every pending ready() and every parked waker', async () => {
       const a = new ProbeReceiver(anycast<number>('a').receiver);
       const b = new ProbeReceiver(anycast<number>('b').receiver);

@@ -4,10 +4,32 @@ import { flushMicrotasks, reasonOf, track } from '../helpers/async';
 import { captureWarnings } from '../helpers/logger';
 import { ProbeReceiver } from '../helpers/probe';
 import { ListReceiver, receiveMany } from '../helpers/receivers';
+import { queueScheduler, type SchedulerLike } from 'rxjs';
+import { Timer } from 'rx-channels/util';
 
 function anycast<T>(name: string) {
   const channel = new Anycast<T>({ name });
   return { channel, sender: channel.newSender(), receiver: channel.newReceiver() };
+}
+
+/**
+ * A Timer on `queueScheduler` next to a `filter()` whose predicate is slow: it moves the timer's
+ * clock one interval on (a slow predicate in virtual time, so the test does not depend on the
+ * real clock). The tick then comes due between the poll that found the timer pending and the
+ * park on it, and `queueScheduler` runs the delay-0 alarm inside that park. `sendRejected()`
+ * gives the predicate one message to reject, for one such round.
+ */
+function timerNextToSlowFilter() {
+  let clockMs = 0;
+  const scheduler: SchedulerLike = { now: () => clockMs, schedule: queueScheduler.schedule.bind(queueScheduler) };
+  const timer = Timer.periodic(10, { scheduler });
+  const channel = new Anycast<number>({ name: 'slow' });
+  const sender = channel.newSender();
+  const slow = channel.newReceiver().filter((message) => {
+    clockMs += 10;
+    return message % 2 === 0;
+  });
+  return { timer, slow, sendRejected: () => sender.send(1) };
 }
 
 describe('Select', () => {
@@ -46,6 +68,24 @@ describe('Select', () => {
       expect(Object.keys(select)).toEqual(['a', 'b']);
       expect(select).toBeInstanceOf(Select);
       expect(String(select)).toBe('Select:a,b');
+    });
+    // issue 11 §3: reading a name that is neither a receiver's nor a member threw nothing; probing for a promise must still work.
+    it('reading an unknown name throws a TypeError naming the Select, as get() does, while select.then stays undefined', () => {
+      const select = new Select({ a: anycast<number>('a').receiver });
+      const unknown = select as unknown as Record<string, unknown>;
+      expect(() => unknown['nope']).toThrow(TypeError);
+      expect(() => unknown['nope']).toThrow(String(select));
+      expect(() => unknown['nope']).toThrow(
+        (() => {
+          try {
+            select.get('nope' as 'a');
+          } catch (error) {
+            return (error as Error).message;
+          }
+          return 'get() did not throw';
+        })(),
+      );
+      expect(unknown['then']).toBeUndefined();
     });
   });
 
@@ -120,6 +160,20 @@ describe('Select', () => {
       expect(ready.current()).toEqual({ state: 'fulfilled', value: true });
       expect(select.big?.inner).toBe(2);
     });
+    // issue 11 #1: a receiver that turned ready inside the park made ready() reject with "ReferenceError: Cannot access 'wait' before initialization".
+    it('a pending ready() resolves when a receiver turns ready while the Select parks on it (a Timer on queueScheduler next to a slow filter())', async () => {
+      const { timer, slow, sendRejected } = timerNextToSlowFilter();
+      const select = new Select({ timer, slow });
+      const ticks: unknown[] = [];
+      for (let round = 0; round < 3; round++) {
+        await sendRejected();
+        expect(await select.ready()).toBe(true);
+        ticks.push(select.timer?.inner);
+        expect(select.slow).toBeUndefined();
+      }
+      expect(ticks).toEqual([new Date(10), new Date(20), new Date(30)]);
+      timer.stop();
+    });
   });
 
   describe('unread messages', () => {
@@ -191,6 +245,21 @@ describe('Select', () => {
       expect(await select.ready()).toBe(false);
       expect(select.a).toBeUndefined();
       expect(await a.receiver.receive()).toBe(1);
+    });
+
+    // issue 11 #9: ready() after stop() consumed and discarded the unread messages of the previous round.
+    it('ready() after stop() takes nothing: the unread messages of the last round stay in their receivers', async () => {
+      const a = anycast<number>('a');
+      const b = anycast<number>('b');
+      const select = new Select({ a: a.receiver, b: b.receiver });
+      await a.sender.send(1);
+      await b.sender.send(2);
+      expect(await select.ready()).toBe(true);
+      await select.stop();
+      expect(await select.ready()).toBe(false);
+      expect(capture.warnings).toEqual([]);
+      expect(await receiveMany(a.receiver, 1)).toEqual([1]);
+      expect(await receiveMany(b.receiver, 1)).toEqual([2]);
     });
 
     it('an aborted ready() rejects with the reason, takes nothing and releases every waker', async () => {

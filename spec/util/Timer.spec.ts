@@ -10,7 +10,7 @@ import {
 import { TestScheduler } from 'rxjs/testing';
 import { ReceiverError, ReceiverStoppedError } from 'rx-channels';
 import { MissedTickPolicy, SkipMissedAndDrift, SkipMissedAndResync, Timer, TriggerAllMissed } from 'rx-channels/util';
-import { flushMicrotasks, settlementOf, thrownBy, track } from '../helpers/async';
+import { flushMicrotasks, reasonOf, settlementOf, thrownBy, track } from '../helpers/async';
 import { captureWarnings } from '../helpers/logger';
 
 function testScheduler(): TestScheduler {
@@ -529,6 +529,137 @@ describe('Timer', () => {
       ticks.forEach((tickMs, index) => expect(tickMs).toBeGreaterThanOrEqual(startMs + 10 * (index + 1)));
       expect([...ticks].sort((a, b) => a - b)).toEqual(ticks);
       expect(await timer.ready()).toBe(false);
+    });
+  });
+
+  describe('concurrent ready() calls', () => {
+    // issue 11 #4: a tick fired inside another call's poll woke nobody, and the alarm would not re-arm while it was held.
+    it('all resolve when a tick fires, also when it fires in the poll of another ready()', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const timer = Timer.periodic(1000, { scheduler });
+      const parked = track(timer.ready());
+      // The clock reaches the tick time before the parked call's alarm runs: the next ready() fires it.
+      scheduler.frame = 1000;
+      await expect(timer.ready()).resolves.toBe(true);
+      scheduler.flush();
+      await flushMicrotasks();
+      expect(parked.current()).toEqual({ state: 'fulfilled', value: true });
+      expect(timer.consume()).toEqual(new Date(1000));
+      const next = track(timer.ready());
+      scheduler.flush();
+      await flushMicrotasks();
+      expect(next.current()).toEqual({ state: 'fulfilled', value: true });
+      expect(timer.consume()).toEqual(new Date(2000));
+    });
+  });
+
+  describe('an interval longer than a JavaScript timer can wait', () => {
+    // issue 11 #6: past 2^31 - 1 ms, Node clamps a delay to 1 ms, so one pending ready() scheduled hundreds of actions a second.
+    it('is waited for in delays of at most 2^31 - 1 ms, and ticks on time after them', async () => {
+      const maxDelayMs = 2 ** 31 - 1;
+      const intervalMs = 3 * maxDelayMs + 5;
+      const virtual = new VirtualTimeScheduler();
+      const delays: number[] = [];
+      const spy = wrapScheduler(virtual, {
+        delayMs: (delay) => {
+          delays.push(delay);
+          return delay;
+        },
+      });
+      const timer = Timer.periodic(intervalMs, { scheduler: spy });
+      const ready = track(timer.ready());
+      virtual.flush();
+      await flushMicrotasks();
+      expect(ready.current()).toEqual({ state: 'fulfilled', value: true });
+      expect(timer.consume()).toEqual(new Date(intervalMs));
+      expect(delays).toEqual([maxDelayMs, maxDelayMs, maxDelayMs, 5]);
+    });
+
+    it('hands asyncScheduler no delay a real timer would clamp to 1 ms, and ticks on time (fake timers)', async () => {
+      // Jest's fake timers clamp a delay past 2^31 - 1 ms to 1 ms, as Node does.
+      jest.useFakeTimers({ now: 0 });
+      const timerDelays: number[] = [];
+      const realSetInterval = globalThis.setInterval;
+      const spy = jest.spyOn(globalThis, 'setInterval').mockImplementation(((handler: () => void, delay: number) => {
+        timerDelays.push(delay);
+        return realSetInterval(handler, delay);
+      }) as typeof setInterval);
+      try {
+        const maxDelayMs = 2 ** 31 - 1;
+        const intervalMs = 2 * maxDelayMs + 1000;
+        const timer = Timer.periodic(intervalMs);
+        const ready = track(timer.ready());
+        // Checked before the long advance: a clamped delay would make it a loop of 2^32 1-ms steps.
+        await jest.advanceTimersByTimeAsync(1000);
+        expect(Math.max(...timerDelays)).toBeLessThanOrEqual(maxDelayMs);
+        await jest.advanceTimersByTimeAsync(intervalMs - 1001);
+        expect(ready.current()).toEqual({ state: 'pending' });
+        await jest.advanceTimersByTimeAsync(1);
+        expect(ready.current()).toEqual({ state: 'fulfilled', value: true });
+        expect(timer.consume()).toEqual(new Date(intervalMs));
+        timer.stop();
+        expect(Math.max(...timerDelays)).toBeLessThanOrEqual(maxDelayMs);
+        expect(timerDelays.length).toBeLessThanOrEqual(3);
+      } finally {
+        spy.mockRestore();
+        jest.useRealTimers();
+      }
+    });
+  });
+
+  describe('a policy that throws', () => {
+    /** Throws `error` from its first nextTickTime(), then drifts. */
+    class ThrowsOnce extends MissedTickPolicy {
+      private thrown = false;
+      constructor(private readonly error: Error) {
+        super();
+      }
+      override nextTickTime(nowMs: number, _scheduledTickMs: number, intervalMs: number): number {
+        if (!this.thrown) {
+          this.thrown = true;
+          throw this.error;
+        }
+        return nowMs + intervalMs;
+      }
+    }
+
+    // issue 11 #7: ready() threw synchronously, parked waiters never settled, on asyncScheduler the error went uncaught.
+    it('stops the timer: parked waiters settle, consume() throws once a ReceiverError naming the timer and caused by the policy error, then the timer is stopped until reset()', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const policyError = new Error('policy broke');
+      const timer = new Timer(1000, { scheduler, missedTickPolicy: new ThrowsOnce(policyError) });
+      const parked = [track(timer.ready()), track(timer.ready())];
+      expect(() => scheduler.flush()).not.toThrow();
+      await flushMicrotasks();
+      expect(parked.map((wait) => wait.current())).toEqual([
+        { state: 'fulfilled', value: true },
+        { state: 'fulfilled', value: true },
+      ]);
+      const error = thrownBy(() => timer.consume());
+      expect(error).toBeInstanceOf(ReceiverError);
+      expect(error).not.toBeInstanceOf(ReceiverStoppedError);
+      expect((error as ReceiverError<Date>).cause).toBe(policyError);
+      expect((error as ReceiverError<Date>).message).toContain('Timer:1000ms');
+      expect(timer.isRunning).toBe(false);
+      await expect(timer.ready()).resolves.toBe(false);
+      expect(thrownBy(() => timer.consume())).toBeInstanceOf(ReceiverStoppedError);
+      timer.reset();
+      expect(await inVirtualTime(scheduler, timer.receive())).toEqual(new Date(2000));
+    });
+
+    it('makes receive() reject once with that ReceiverError, and ends a for await loop with it', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const policyError = new Error('policy broke');
+      const timer = new Timer(1000, { scheduler, missedTickPolicy: new ThrowsOnce(policyError) });
+      const loop = (async () => {
+        for await (const _tick of timer) {
+          // never reached: the first tick is the policy's error
+        }
+      })();
+      const reason = await inVirtualTime(scheduler, reasonOf(loop));
+      expect(reason).toBeInstanceOf(ReceiverError);
+      expect((reason as ReceiverError<Date>).cause).toBe(policyError);
+      await expect(timer.receive()).rejects.toBeInstanceOf(ReceiverStoppedError);
     });
   });
 });

@@ -14,6 +14,8 @@ import {
 import { flushMicrotasks, reasonOf, track } from '../helpers/async';
 import { ProbeReceiver } from '../helpers/probe';
 import { ListReceiver, receiveMany } from '../helpers/receivers';
+import { queueScheduler, type SchedulerLike } from 'rxjs';
+import { Timer } from 'rx-channels/util';
 
 function anycast<T>(name: string) {
   const channel = new Anycast<T>({ name });
@@ -45,6 +47,38 @@ async function collect(names: ReadonlyMap<Receiver<unknown>, string>, limit = In
     }
   }
   return seen;
+}
+
+/**
+ * A Timer on `queueScheduler` next to a `filter()` whose predicate is slow: it moves the timer's
+ * clock one interval on (a slow predicate in virtual time, so the test does not depend on the
+ * real clock). The tick then comes due between the poll that found the timer pending and the
+ * park on it, and `queueScheduler` runs the delay-0 alarm inside that park. `sendRejected()`
+ * gives the predicate one message to reject, for one such round.
+ */
+function timerNextToSlowFilter() {
+  let clockMs = 0;
+  const scheduler: SchedulerLike = { now: () => clockMs, schedule: queueScheduler.schedule.bind(queueScheduler) };
+  const timer = Timer.periodic(10, { scheduler });
+  const channel = new Anycast<number>({ name: 'slow' });
+  const sender = channel.newSender();
+  const slow = channel.newReceiver().filter((message) => {
+    clockMs += 10;
+    return message % 2 === 0;
+  });
+  return { timer, slow, sendRejected: () => sender.send(1) };
+}
+
+/**
+ * A hang guard for a microtask spin, which starves every timer (so no timeout can end it): the
+ * spin re-entered the iterator's own `next()`, so after `limit` calls `next()` rejects instead.
+ */
+function spinGuarded<T>(iterator: AsyncIterableIterator<T>, limit = 1000): AsyncIterableIterator<T> {
+  const next = iterator.next.bind(iterator);
+  let calls = 0;
+  iterator.next = () =>
+    ++calls > limit ? Promise.reject(new Error(`spin guard: next() called ${limit} times`)) : next();
+  return iterator;
 }
 
 describe('select()', () => {
@@ -226,6 +260,28 @@ describe('select()', () => {
         break;
       }
       expect(await a.receiver.receive()).toBe(2);
+    });
+  });
+
+  describe('a receiver that turns ready while the loop parks on it', () => {
+    // issue 11 #1: with a Timer on queueScheduler and a slow filter(), the loop yielded the first item, then spun in microtasks forever.
+    it('yields its item and goes on: a Timer on queueScheduler next to a slow filter() ticks every round', async () => {
+      const { timer, slow, sendRejected } = timerNextToSlowFilter();
+      const ticks: number[] = [];
+      await sendRejected();
+      for await (const item of spinGuarded(select(timer, slow))) {
+        if (selectedFrom(item, timer)) {
+          ticks.push(item.message.getTime());
+        } else if (selectedFrom(item, slow)) {
+          throw new Error('the filter passed nothing');
+        }
+        if (ticks.length === 3) {
+          break;
+        }
+        await sendRejected();
+      }
+      expect(ticks).toEqual([10, 20, 30]);
+      timer.stop();
     });
   });
 
