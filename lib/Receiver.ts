@@ -3,11 +3,11 @@ import { ReceiverError } from './errors';
 import { checkSignal } from './internal/abortable';
 import { brand } from './internal/brand';
 import { pollableOf } from './internal/ForeignReceiver';
-import { PENDING } from './internal/protocol';
+import { PENDING, type Source } from './internal/protocol';
 import { observeReceiver } from './internal/ReceiverObservable';
 import { ReceiverIterator } from './internal/ReceiverIterator';
 import { checkFunction } from './internal/validate';
-import { waitFor } from './internal/wait';
+import { PendingWait } from './internal/wait';
 import { filteredReceiver } from './FilteredReceiver';
 import { mappedReceiver } from './MappedReceiver';
 import type { Peekable } from './Peekable';
@@ -107,7 +107,7 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
       }
     }
     // On a stopped receiver consume() throws its ReceiverStoppedError, with the cause it knows.
-    return waitFor(source, signal, () => source.consume()).promise;
+    return new PendingWait(source, consumeFrom, signal).promise;
   }
 
   /**
@@ -203,4 +203,9 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
   override toString(): string {
     return this.constructor.name;
   }
+}
+
+/** How a waiting `receive()` settles: it takes the message in the tick it finds it ready. */
+function consumeFrom<T>(source: Source<T>): T {
+  return source.consume();
 }

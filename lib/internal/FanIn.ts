@@ -125,13 +125,15 @@ export class FanIn<T> implements PollProtocol {
     }
     const wakers = this.wakers;
     wakers.add(waker);
-    wakers.registering = waker;
+    // As PollableReceiver._park(): held out of wake rounds until the re-scan is done.
+    wakers.hold(waker);
+    let after: PollState;
     try {
       this.parkOnSources();
+      after = this._poll();
     } finally {
-      wakers.registering = undefined;
+      wakers.release();
     }
-    const after = this._poll();
     if (after !== PENDING) {
       this._unpark(waker);
     }

@@ -51,7 +51,10 @@ class ForeignReceiver<T> implements Source<T> {
 
   consume(): T {
     const failure = this.failure;
-    this.state = PENDING;
+    // A stopped receiver stays stopped (invariant 1); a consumed one waits for the next.
+    if (this.state === READY) {
+      this.state = PENDING;
+    }
     if (failure !== undefined) {
       this.failure = undefined;
       throw failure.error;

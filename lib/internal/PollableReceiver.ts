@@ -41,14 +41,17 @@ export abstract class PollableReceiver<T> extends Receiver<T> implements Pollabl
     }
     const wakers = this.wakers;
     wakers.add(waker);
-    wakers.registering = waker;
+    // Register, then re-check, with the waker held out of any wake round until the re-check is
+    // done: whatever the hook (or a poll that fires a tick) changed is seen here, not by a call
+    // into the waker from inside its own _park(). A nested _park() restores the outer one.
+    wakers.hold(waker);
+    let after: PollState;
     try {
       this._parked();
+      after = this._poll();
     } finally {
-      wakers.registering = undefined;
+      wakers.release();
     }
-    // Register, then re-check: whatever the hook (or a wake round during it) changed is seen here.
-    const after = this._poll();
     if (after !== PENDING) {
       this._unpark(waker);
     }

@@ -1,6 +1,6 @@
 import { ReceiverStoppedError } from '../errors';
 import { PENDING, STOPPED, type PollState, type Source } from './protocol';
-import { waitFor, type PendingWait } from './wait';
+import { PendingWait } from './wait';
 
 const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
 const DONE_PROMISE: Promise<IteratorReturnResult<undefined>> = Promise.resolve(DONE);
@@ -17,7 +17,7 @@ export class ReceiverIterator<T> implements AsyncIterableIterator<T> {
   /** Set once the receiver stopped or `return()` was called; never unset. */
   private done = false;
   /** The `next()` calls still waiting, which `return()` releases. */
-  private readonly waiting = new Set<PendingWait<IteratorResult<T>>>();
+  private readonly waiting = new Set<PendingWait<IteratorResult<T>, Source<T>>>();
 
   constructor(private readonly source: Source<T>) {}
 
@@ -37,16 +37,20 @@ export class ReceiverIterator<T> implements AsyncIterableIterator<T> {
         return Promise.reject(error);
       }
     }
-    // The settle callback may run within waitFor() (a source that turned ready while the wait
-    // registered): then the wait is over before it could be tracked, and is not.
-    let settled = false;
-    const pending: PendingWait<IteratorResult<T>> = waitFor(this.source, undefined, (found) => {
-      settled = true;
-      // Not read before waitFor() returns: then `settled` keeps it from being tracked.
-      this.waiting.delete(pending);
-      return this.take(found);
-    });
-    if (!settled) {
+    // The wait may settle within its constructor (a source that turned ready while it parked):
+    // `pending` is still unset then, and the wait is not tracked.
+    let pending: PendingWait<IteratorResult<T>, Source<T>> | undefined = undefined;
+    pending = new PendingWait(
+      this.source,
+      (_source, found) => {
+        if (pending !== undefined) {
+          this.waiting.delete(pending);
+        }
+        return this.take(found);
+      },
+      undefined,
+    );
+    if (!pending.settled) {
       this.waiting.add(pending);
     }
     return pending.promise;

@@ -25,6 +25,10 @@ class PollingSubscription<T> implements Waker {
     while (!subscriber.closed) {
       const state = source._park(this);
       if (state === PENDING) {
+        if (subscriber.closed) {
+          // Unsubscribed while it parked (from a filter predicate run by _park()).
+          source._unpark(this);
+        }
         return;
       }
       if (state === STOPPED) {

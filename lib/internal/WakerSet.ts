@@ -5,7 +5,7 @@ import type { Waker } from './protocol';
  * protocol's invariants (see `protocol.ts`) by construction:
  * - a waker taken back with `remove()` is not called, even by a {@link WakerSet.wakeAll} round
  *   already under way (its slot in the round is cleared);
- * - the waker being registered by `_park()` ({@link WakerSet.registering}) is not called by a
+ * - a waker being registered by `_park()` ({@link WakerSet.hold}) is not called by a
  *   round that runs during its registration: it stays parked, and `_park()`'s re-check decides.
  *
  * Nearly always one waker is parked (a pending `ready()` or an Observable subscriber), so it gets
@@ -18,8 +18,8 @@ export class WakerSet {
   private others: Waker[] | undefined;
   /** The wakers of the round under way, so that `remove()` can clear a slot not yet called. */
   private round: (Waker | undefined)[] | undefined;
-  /** The waker a `_park()` is registering right now; a wake round leaves it parked. */
-  registering: Waker | undefined;
+  /** The wakers `_park()` calls are registering right now (nested parks stack up); a wake round leaves them parked. */
+  private registering: Waker[] | undefined;
 
   /** `single` is set whenever any waker is parked: `remove()` moves the next one into it. */
   get isEmpty(): boolean {
@@ -71,8 +71,22 @@ export class WakerSet {
     this.round = outer;
   }
 
-  private wakeOne(waker: Waker, held: Waker | undefined): void {
-    if (waker === held) {
+  /** Holds `waker` out of wake rounds while its `_park()` registers it and re-checks. */
+  hold(waker: Waker): void {
+    (this.registering ??= []).push(waker);
+  }
+
+  /** Ends the hold of the last {@link WakerSet.hold}. */
+  release(): void {
+    const registering = this.registering;
+    registering?.pop();
+    if (registering?.length === 0) {
+      this.registering = undefined;
+    }
+  }
+
+  private wakeOne(waker: Waker, held: Waker[] | undefined): void {
+    if (held?.includes(waker) === true) {
       this.add(waker);
     } else {
       waker.wake();

@@ -1,80 +1,101 @@
 import { listenForAbort } from './abortable';
 import { PENDING, READY, type PollState, type PollProtocol, type Waker } from './protocol';
 
+/** What a settled wait resolves with: derived from the state found, in the tick it was found. */
+export type Settle<S extends PollProtocol, R> = (source: S, state: PollState) => R;
+
 /**
  * One promise that waits on one pollable until it leaves PENDING, then settles with what
- * `settle(state)` gives, in the same tick as the poll that found it ready: `ready()` settles
- * with the state, `receive()` and the iterator consume there and then, so that no other
+ * `settle(source, state)` gives, in the same tick as the poll that found it ready: `ready()`
+ * settles with the state, `receive()` and the iterator consume there and then, so that no other
  * consumer of the same receiver can take the message in between. This is the one place where a
  * promise waits for the protocol (see `protocol.ts`).
  *
- * Cancellation: an abort (or {@link Wait.cancel}) takes the waker back and rejects (or
+ * Cancellation: an abort (or {@link PendingWait.cancel}) takes the waker back and rejects (or
  * resolves) at once; nothing the source holds moves.
+ *
+ * @internal
  */
-class Wait<R> implements Waker {
-  private stopListening: (() => void) | undefined;
+export class PendingWait<R, S extends PollProtocol = PollProtocol> implements Waker {
+  readonly promise: Promise<R>;
   /** Set once the promise is settled; a late wake finds it and does nothing. */
-  private settled = false;
+  settled = false;
+  private resolve!: (result: R) => void;
+  private reject!: (reason: unknown) => void;
+  private stopListening: (() => void) | undefined;
 
   constructor(
-    private readonly source: PollProtocol,
-    private readonly settle: (state: PollState) => R,
-    private readonly resolve: (result: R) => void,
-    private readonly reject: (reason: unknown) => void,
+    private readonly source: S,
+    private readonly settle: Settle<S, R>,
     signal: AbortSignal | undefined,
   ) {
-    if (signal !== undefined) {
-      this.stopListening = listenForAbort(signal, () => this.finish(() => reject(signal.reason)));
+    this.promise = new Promise<R>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    if (signal?.aborted) {
+      this.end();
+      this.reject(signal.reason);
+      return;
     }
+    if (signal !== undefined) {
+      this.stopListening = listenForAbort(signal, () => {
+        if (this.end()) {
+          this.reject(signal.reason);
+        }
+      });
+    }
+    this.wake();
   }
 
   wake(): void {
-    const state = this.source._park(this);
-    if (state !== PENDING) {
-      this.settleWith(state);
+    if (this.settled) {
+      return;
     }
+    const state = this.source._park(this);
+    if (state === PENDING) {
+      if (this.settled) {
+        // Settled while it parked (an abort from a filter predicate run by _park()): take the
+        // waker back, or the source would hold a message for nobody.
+        this.source._unpark(this);
+      }
+      return;
+    }
+    if (!this.end()) {
+      return;
+    }
+    // A throwing settle (consume() with the receiver's error) rejects this promise.
+    let result: R;
+    try {
+      result = this.settle(this.source, state);
+    } catch (error) {
+      this.reject(error);
+      return;
+    }
+    this.resolve(result);
   }
 
   /** Ends the wait now, resolving with `result`; nothing is taken. */
   cancel(result: R): void {
-    this.finish(() => this.resolve(result));
-  }
-
-  settleWith(state: PollState): void {
-    this.finish(() => {
-      // A throwing settle (consume() with the receiver's error) rejects this promise.
-      let result: R;
-      try {
-        result = this.settle(state);
-      } catch (error) {
-        this.reject(error);
-        return;
-      }
+    if (this.end()) {
       this.resolve(result);
-    });
+    }
   }
 
-  private finish(then: () => void): void {
+  /** Marks the wait over and takes its waker and listener back; `false` when it was over already. */
+  private end(): boolean {
     if (this.settled) {
-      return;
+      return false;
     }
     this.settled = true;
     this.source._unpark(this);
     this.stopListening?.();
-    then();
+    return true;
   }
 }
 
-/** A pending wait, as {@link waitFor} hands it to a caller that may cancel it. @internal */
-export interface PendingWait<R> {
-  readonly promise: Promise<R>;
-  cancel(result: R): void;
-}
-
 /**
- * Waits until `source` leaves PENDING and settles with `settle(state)`. When it is not PENDING
- * now, `settle` runs at once, within this call. An already-aborted `signal` rejects at once,
- * even where the call could have completed (the contract).
+ * Waits until `source` leaves PENDING and settles with `settle(state)`; see {@link PendingWait}.
  *
  * @internal
  */
@@ -83,20 +104,12 @@ export function waitFor<R>(
   signal: AbortSignal | undefined,
   settle: (state: PollState) => R,
 ): PendingWait<R> {
-  let wait: Wait<R> | undefined;
-  const promise = new Promise<R>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    wait = new Wait(source, settle, resolve, reject, signal);
-    wait.wake();
-  });
-  return { promise, cancel: (result) => wait?.cancel(result) };
+  return new PendingWait(source, (_source, state) => settle(state), signal);
 }
 
 const TRUE = Promise.resolve(true);
 const FALSE = Promise.resolve(false);
+const isReady = (_source: PollProtocol, state: PollState): boolean => state === READY;
 
 /**
  * `ready()` of a pollable: resolves `true` when it is READY, `false` when STOPPED.
@@ -111,5 +124,5 @@ export function readyOf(source: PollProtocol, signal: AbortSignal | undefined): 
       return state === READY ? TRUE : FALSE;
     }
   }
-  return waitFor(source, signal, (state) => state === READY).promise;
+  return new PendingWait(source, isReady, signal).promise;
 }

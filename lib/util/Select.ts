@@ -1,7 +1,7 @@
 import { checkSignal } from '../internal/abortable';
 import { checkReceivers, FanIn } from '../internal/FanIn';
 import { PENDING, STOPPED, type PollState } from '../internal/protocol';
-import { waitFor } from '../internal/wait';
+import { PendingWait } from '../internal/wait';
 import { warn } from '../logger';
 import type { AbortOptions, Receiver } from '../Receiver';
 import type { MessageOf } from './Merge';
@@ -145,7 +145,7 @@ class SelectImpl<R extends SelectReceivers> implements SelectMethods<R> {
       return Promise.reject(signal.reason);
     }
     this.#dropUnread();
-    return waitFor(this.#fanIn, signal, (state) => this.#startRound(state)).promise;
+    return new PendingWait(this.#fanIn, (_fanIn, state) => this.#startRound(state), signal).promise;
   }
 
   get<K extends keyof R & string>(name: K): Selected<MessageOf<R[K]>> | undefined {

@@ -288,7 +288,7 @@ export class Timer extends PollableReceiver<Date> {
     this.lifecycle = RUNNING;
     this.firedTick = undefined;
     this.failure = undefined;
-    this.nextTickMs = this.scheduler.now() + startDelayMs + this.intervalMs;
+    this.nextTickMs = after(this.scheduler.now(), startDelayMs + this.intervalMs);
     // The pending alarm was for the old tick time: wait for the new one instead.
     this.cancelAlarm();
     this.armAlarm();
@@ -306,7 +306,7 @@ export class Timer extends PollableReceiver<Date> {
     warn(
       `${String(this)}: ${String(this.missedTickPolicy)}.nextTickTime() returned ${nextTickMs}, not a time after ${scheduledTickMs}; drifting instead`,
     );
-    return nowMs + this.intervalMs;
+    return after(nowMs, this.intervalMs);
   }
 
   /** Schedules the one action for the next tick, if someone waits for a tick that has not fired. */
@@ -349,6 +349,15 @@ export class Timer extends PollableReceiver<Date> {
     }
     this._wake();
   }
+}
+
+/**
+ * `timeMs + delayMs`, but always later than `timeMs`: on a large clock (`Date.now()` scale) a
+ * tiny interval such as `1e-4` would add nothing, and every poll would fire a tick.
+ */
+function after(timeMs: number, delayMs: number): number {
+  const later = timeMs + delayMs;
+  return later > timeMs ? later : timeMs + Math.abs(timeMs) * Number.EPSILON + Number.MIN_VALUE;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ChannelsError, type ChannelsErrorOptions } from '../errors';
 import { checkReceivers, FanIn } from '../internal/FanIn';
 import { PENDING, STOPPED } from '../internal/protocol';
-import { waitFor, type PendingWait } from '../internal/wait';
+import { PendingWait } from '../internal/wait';
 import type { Receiver } from '../Receiver';
 import type { MessageOf } from './Merge';
 import { Selected } from './Selected';
@@ -132,7 +132,7 @@ class SelectIterator<T> implements AsyncIterableIterator<Selected<T>, undefined>
   /** Set once the loop is over (every receiver stopped, `return()`, an error); never unset. */
   private ended = false;
   /** The `next()` that waits for a receiver, while one does. */
-  private waiting: PendingWait<Step<T>> | undefined;
+  private waiting: PendingWait<Step<T>, FanIn<T>> | undefined;
 
   constructor(private readonly fanIn: FanIn<T>) {}
 
@@ -153,15 +153,16 @@ class SelectIterator<T> implements AsyncIterableIterator<Selected<T>, undefined>
     } catch (error) {
       return Promise.reject(error);
     }
-    // The wait may be over within waitFor() (a source that turned ready while the fan-in
-    // parked): then it is not kept as the one waiting.
-    let settled = false;
-    const waiting = waitFor(this.fanIn, undefined, () => {
-      settled = true;
-      this.waiting = undefined;
-      return this.step();
-    });
-    if (!settled) {
+    const waiting = new PendingWait(
+      this.fanIn,
+      () => {
+        this.waiting = undefined;
+        return this.step();
+      },
+      undefined,
+    );
+    // A wait may be over within its constructor (a source that turned ready while it parked).
+    if (!waiting.settled) {
       this.waiting = waiting;
     }
     return waiting.promise;

@@ -89,12 +89,12 @@ describe('PollableReceiver', () => {
     expect(log).toEqual(['first', 'second']);
   });
 
-  // BUG (latent, invariant 2): `registering` is one field, and a nested _park() (a waker woken by
+  // Was a bug, now fixed (latent, invariant 2): `registering` is one field, and a nested _park() (a waker woken by
   // a round during the hook parks again) resets it to undefined in its `finally`. A second round
   // in the same hook then calls the outer registering waker from inside its own _park(). No
   // built-in hook wakes twice today. Fix: save and restore the previous `registering` (or keep
   // a set of registering wakers).
-  it.failing('a nested _park() during registration does not expose the outer registering waker', () => {
+  it('a nested _park() during registration does not expose the outer registering waker', () => {
     const receiver = new Manual();
     const log: string[] = [];
     const first: Waker = recorder('first', log, () => receiver._park(first));

@@ -32,7 +32,7 @@ describe('ReceiverIterator', () => {
     const sender = channel.newSender();
     await sender.send(1);
     await sender.send(2);
-    expect((await Promise.all([first, second])).map((result) => result.value)).toEqual([1, 2]);
+    expect((await Promise.all([first, second])).map((result): unknown => result.value)).toEqual([1, 2]);
   });
 
   it('is done when the receiver stops, and stays done', async () => {
@@ -86,12 +86,12 @@ describe('ReceiverIterator', () => {
     expect(await iterator.next()).toEqual({ value: undefined, done: true });
   });
 
-  // BUG (since a2cdabb): `pending` became
+  // Was a bug, now fixed (since a2cdabb): `pending` became
   // a `const` that the settle callback reads, and the callback runs inside waitFor() when the
   // source turns ready while the wait parks: a TDZ ReferenceError, caught by settleWith(), rejects
   // next(). Fix: go back to `let pending` assigned after waitFor(), or skip the delete while
   // `pending` is unset.
-  it.failing('a wait settled inside next() (ready while parking) resolves with the message', async () => {
+  it('a wait settled inside next() (ready while parking) resolves with the message', async () => {
     class ReadyWhenParked extends Event {
       override _park(waker: Parameters<Event['_park']>[0]) {
         super._park(waker);

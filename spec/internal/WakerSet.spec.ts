@@ -111,11 +111,11 @@ describe('WakerSet during a round', () => {
     const held = recordingWaker(log, 'held');
     set.add(recordingWaker(log, 'other'));
     set.add(held);
-    set.registering = held;
+    set.hold(held);
     set.wakeAll();
     expect(log).toEqual(['other']);
     expect(set.isEmpty).toBe(false);
-    set.registering = undefined;
+    set.release();
     set.wakeAll();
     expect(log).toEqual(['other', 'held']);
   });
@@ -125,10 +125,28 @@ describe('WakerSet during a round', () => {
     const set = new WakerSet();
     const held = recordingWaker(log, 'held');
     set.add(held);
-    set.registering = held;
+    set.hold(held);
     set.wakeAll();
     expect(log).toEqual([]);
     expect(set.isEmpty).toBe(false);
+  });
+
+  it('nested holds keep both wakers until each is released', () => {
+    const log: string[] = [];
+    const set = new WakerSet();
+    const outer = recordingWaker(log, 'outer');
+    const inner = recordingWaker(log, 'inner');
+    set.add(outer);
+    set.hold(outer);
+    set.add(inner);
+    set.hold(inner);
+    set.wakeAll();
+    set.release();
+    set.wakeAll();
+    expect(log).toEqual(['inner']);
+    set.release();
+    set.wakeAll();
+    expect(log).toEqual(['inner', 'outer']);
   });
 
   it('a waker that re-parks and is removed in the same round is neither called now nor later', () => {

@@ -21,11 +21,11 @@ class FakeSource implements PollProtocol {
     this.parks++;
     if (this.state !== PENDING) return this.state;
     this.wakers.add(waker);
-    this.wakers.registering = waker;
+    this.wakers.hold(waker);
     try {
       this.duringPark?.();
     } finally {
-      this.wakers.registering = undefined;
+      this.wakers.release();
     }
     if (this.state !== PENDING) this.wakers.remove(waker);
     return this.state;

@@ -1,7 +1,7 @@
 /**
  * Adversarial specs: each tries to break one sentence of a Guarantees block or one of the
- * protocol's invariants (lib/internal/protocol.ts). A test kept as `it.failing` is a bug found
- * on the current code; its comment says what breaks.
+ * protocol's invariants (lib/internal/protocol.ts). A test that found a bug keeps a comment that
+ * says what broke (issue 11, second pass), so that the test explains itself.
  */
 import { Subscription, type SchedulerLike } from 'rxjs';
 import { Anycast, Broadcast, Receiver } from 'rx-channels';
@@ -47,11 +47,11 @@ function manualScheduler(startMs = 0, onSchedule?: (delayMs: number) => void) {
 }
 
 describe('attacks: Receiver (invariant 2, cancellation)', () => {
-  // BUG: Wait.wake() parks again after an abort that fired inside _park(). The filter predicate
+  // Was a bug, now fixed: Wait.wake() parks again after an abort that fired inside _park(). The filter predicate
   // runs in _poll() within _park(); an abort there settles the wait, and then _park() registers
   // the settled wait anyway: the Anycast receiver rejoins the waiting line although nobody waits,
   // and the next message is reserved for it instead of going to a receiver that does wait.
-  it.failing('an abort fired by a filter predicate inside the wake leaves no waiter behind', async () => {
+  it('an abort fired by a filter predicate inside the wake leaves no waiter behind', async () => {
     const channel = new Anycast<string>();
     const sender = channel.newSender();
     const controller = new AbortController();
@@ -71,9 +71,9 @@ describe('attacks: Receiver (invariant 2, cancellation)', () => {
     expect(received.current()).toEqual({ state: 'fulfilled', value: 'work' });
   });
 
-  // BUG: the same hole for the Observable face: unsubscribing from inside the predicate (in the
+  // Was a bug, now fixed: the same hole for the Observable face: unsubscribing from inside the predicate (in the
   // wake) does not stop _park() from registering the closed subscription again.
-  it.failing('unsubscribing from inside a filter predicate leaves no waiter behind', async () => {
+  it('unsubscribing from inside a filter predicate leaves no waiter behind', async () => {
     const channel = new Anycast<string>();
     const sender = channel.newSender();
     let subscription: Subscription | undefined = undefined;
@@ -361,10 +361,10 @@ describe('attacks: Merge / select() / Select', () => {
 });
 
 describe('attacks: Timer', () => {
-  // BUG: PollableReceiver._park() re-checks with _poll() after `registering` is cleared, and
+  // Was a bug, now fixed: PollableReceiver._park() re-checks with _poll() after `registering` is cleared, and
   // Timer._poll() calls _wake() when it fires: a clock that reached the tick while the alarm was
   // armed makes the re-check wake the waker being registered, from inside its own _park().
-  it.failing('a waker is never called from inside the _park() that registers it (clock moves while arming)', () => {
+  it('a waker is never called from inside the _park() that registers it (clock moves while arming)', () => {
     let clock: ReturnType<typeof manualScheduler> | undefined = undefined;
     let moved = false;
     clock = manualScheduler(0, (delayMs) => {
@@ -381,10 +381,10 @@ describe('attacks: Timer', () => {
     expect(wake).not.toHaveBeenCalled();
   });
 
-  // BUG (consequence of the one above): the Observable face is woken inside its own _park(), the
+  // Was a bug, now fixed (consequence of the one above): the Observable face is woken inside its own _park(), the
   // nested drain consumes the tick, and the outer drain then calls consume() on nothing: the
   // subscriber errors with "consume() was called before ready() resolved true".
-  it.failing('a subscriber does not error when the clock reaches the tick while the alarm is armed', () => {
+  it('a subscriber does not error when the clock reaches the tick while the alarm is armed', () => {
     let clock: ReturnType<typeof manualScheduler> | undefined = undefined;
     let moved = false;
     clock = manualScheduler(0, (delayMs) => {
@@ -401,10 +401,10 @@ describe('attacks: Timer', () => {
     expect(ticks).toEqual([10]);
   });
 
-  // BUG: an interval below the clock's resolution at its current value (1e-4 ms at Date.now()
+  // Was a bug, now fixed: an interval below the clock's resolution at its current value (1e-4 ms at Date.now()
   // scale) is absorbed: nextTickMs === now, so the first tick fires at once, before
   // startDelayMs + intervalMs, and every poll fires another (with a warning blaming the policy).
-  it.failing('a tiny interval on a large clock does not fire a tick before any time has passed', async () => {
+  it('a tiny interval on a large clock does not fire a tick before any time has passed', async () => {
     const warnings = captureWarnings();
     try {
       const clock = manualScheduler(1.7e12);
@@ -457,7 +457,7 @@ describe('attacks: Timer', () => {
         nextTickTime: () => {
           throw new Error('policy');
         },
-      } as never,
+      },
     });
     clock.advance(10);
     expect(await timer.ready()).toBe(true);
