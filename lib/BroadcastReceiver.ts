@@ -174,6 +174,10 @@ export class BroadcastReceiver<T> extends PollableReceiver<T> {
 
   /** @internal Called by the channel for every message. */
   _push(message: T): void {
+    // With nothing buffered, a waiting receive() takes the message at once: no buffer round trip.
+    if (this.buffer.length === 0 && this._handDirect(message)) {
+      return;
+    }
     this.buffer.push(message);
     this._wake();
   }

@@ -107,7 +107,7 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
       }
     }
     // On a stopped receiver consume() throws its ReceiverStoppedError, with the cause it knows.
-    return new PendingWait(source, consumeFrom, signal).promise;
+    return new PendingWait(source, consumeFrom, signal, true).promise;
   }
 
   /**

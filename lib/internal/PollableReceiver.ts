@@ -10,7 +10,7 @@ import {
   type PROTOCOL_VERSION,
   type Waker,
 } from './protocol';
-import { readyOf } from './wait';
+import { PendingWait, readyOf } from './wait';
 import { WakerSet } from './WakerSet';
 
 /**
@@ -78,6 +78,19 @@ export abstract class PollableReceiver<T> extends Receiver<T> implements Pollabl
     if (wakers.isEmpty) {
       this._idle();
     }
+  }
+
+  /**
+   * Hands `message` straight to the one waiting `receive()`, when that is the only waker: the
+   * caller's buffer must be empty. Returns whether it did; if not, buffer and wake as usual.
+   */
+  protected _handDirect(message: T): boolean {
+    const sole = this.wakers.sole;
+    if (sole instanceof PendingWait && sole.consumes) {
+      (sole as PendingWait<T>).takeDirect(message);
+      return true;
+    }
+    return false;
   }
 
   /** Called after a waker was added (it may make the receiver ready). */

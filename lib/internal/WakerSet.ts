@@ -18,8 +18,10 @@ export class WakerSet {
   private others: Waker[] | undefined;
   /** The wakers of the round under way, so that `remove()` can clear a slot not yet called. */
   private round: (Waker | undefined)[] | undefined;
-  /** The wakers `_park()` calls are registering right now (nested parks stack up); a wake round leaves them parked. */
-  private registering: Waker[] | undefined;
+  /** The waker a `_park()` is registering right now; a wake round leaves it parked. */
+  private registering: Waker | undefined;
+  /** The wakers of outer `_park()` calls, when parks nest (rare): held too. */
+  private outerRegistering: Waker[] | undefined;
 
   /** `single` is set whenever any waker is parked: `remove()` moves the next one into it. */
   get isEmpty(): boolean {
@@ -52,10 +54,9 @@ export class WakerSet {
     const others = this.others;
     this.single = undefined;
     this.others = undefined;
-    const held = this.registering;
     if (others === undefined) {
       // The common case, without an array: one waker.
-      this.wakeOne(single, held);
+      this.wakeOne(single);
       return;
     }
     const round: (Waker | undefined)[] = [single, ...others];
@@ -65,28 +66,32 @@ export class WakerSet {
       const waker = round[index];
       round[index] = undefined;
       if (waker !== undefined) {
-        this.wakeOne(waker, held);
+        this.wakeOne(waker);
       }
     }
     this.round = outer;
   }
 
+  /** The one waker parked, when exactly one is and no `_park()` is registering one; else `undefined`. */
+  get sole(): Waker | undefined {
+    return this.others === undefined && this.registering === undefined ? this.single : undefined;
+  }
+
   /** Holds `waker` out of wake rounds while its `_park()` registers it and re-checks. */
   hold(waker: Waker): void {
-    (this.registering ??= []).push(waker);
+    if (this.registering !== undefined) {
+      (this.outerRegistering ??= []).push(this.registering);
+    }
+    this.registering = waker;
   }
 
   /** Ends the hold of the last {@link WakerSet.hold}. */
   release(): void {
-    const registering = this.registering;
-    registering?.pop();
-    if (registering?.length === 0) {
-      this.registering = undefined;
-    }
+    this.registering = this.outerRegistering?.pop();
   }
 
-  private wakeOne(waker: Waker, held: Waker[] | undefined): void {
-    if (held?.includes(waker) === true) {
+  private wakeOne(waker: Waker): void {
+    if (waker === this.registering || this.outerRegistering?.includes(waker) === true) {
       this.add(waker);
     } else {
       waker.wake();
