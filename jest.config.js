@@ -1,4 +1,10 @@
-/** @type {import('jest').Config} */
+/**
+ * `npm test`: the unit, marble, model (property), type and bad-input specs (`*.spec.ts`), with
+ * coverage. The heavy volume and heap files (`*.reliability.ts`) run in `npm run test:reliability`
+ * (jest.reliability.config.js).
+ *
+ * @type {import('jest').Config}
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/spec'],
