@@ -16,6 +16,10 @@ module.exports = {
     '^rx-channels$': '<rootDir>/lib/index.ts',
     '^rx-channels/(util|file-watcher|testing)$': '<rootDir>/lib/$1.ts',
   },
+  // A hang guard, not a speed check: a spec takes milliseconds (the slowest, a property, a few
+  // seconds), but on a loaded 2-core machine it can take several times longer than Jest's default
+  // 5 s allows. A spec that needs more sets its own limit.
+  testTimeout: 30_000,
   collectCoverageFrom: ['lib/**/*.ts'],
   coverageReporters: ['text-summary', 'text'],
 };
