@@ -92,7 +92,7 @@ export class ChannelFeed<T> {
       );
     } else {
       this.queue.push(value);
-      void this.pump();
+      this.pump();
     }
     return 'accepted';
   }
@@ -146,24 +146,41 @@ export class ChannelFeed<T> {
     this.listener.failed(error, lost);
   }
 
-  /** One `send()` at a time over `queue`, for a sender written outside the library. */
-  private async pump(): Promise<void> {
+  /**
+   * One `send()` at a time over `queue`, for a sender written outside the library. A promise
+   * chain, not an async function: zone.js cannot see native `await`.
+   */
+  private pump(): void {
     if (this.pumping) {
       return;
     }
     this.pumping = true;
-    while (this.queue.length > 0 && !this.stopped) {
-      const value = this.queue.peekFirst() as T;
-      try {
-        await this.sendWithSignal(value);
-      } catch (error) {
-        this.onFailed(error);
-        break;
-      }
-      this.queue.shift();
-      this.onPlaced(value);
+    this.sendNext();
+  }
+
+  private sendNext(): void {
+    if (this.queue.length === 0 || this.stopped) {
+      this.pumping = false;
+      return;
     }
-    this.pumping = false;
+    const value = this.queue.peekFirst() as T;
+    let sending: Promise<void>;
+    try {
+      sending = this.sendWithSignal(value);
+    } catch (error) {
+      sending = Promise.reject(error);
+    }
+    sending.then(
+      () => {
+        this.queue.shift();
+        this.onPlaced(value);
+        this.sendNext();
+      },
+      (error: unknown) => {
+        this.onFailed(error);
+        this.pumping = false;
+      },
+    );
   }
 }
 

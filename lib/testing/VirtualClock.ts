@@ -78,9 +78,13 @@ export class VirtualClock {
    *
    * @throws RangeError when `ms` is negative or not a finite number.
    */
-  async advanceBy(ms: number): Promise<void> {
-    checkDuration('ms', ms, false);
-    await this.advanceTo(this.now() + ms);
+  advanceBy(ms: number): Promise<void> {
+    try {
+      checkDuration('ms', ms, false);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.advanceTo(this.now() + ms);
   }
 
   /**
@@ -89,16 +93,25 @@ export class VirtualClock {
    *
    * @throws RangeError when `time` is before `now()` or not a finite number.
    */
-  async advanceTo(time: number): Promise<void> {
-    checkDuration('time', time, false);
-    if (time < this.now()) {
-      throw new RangeError(`Expected \`time\` to be ${this.now()} (now) or later, got ${time}`);
+  advanceTo(time: number): Promise<void> {
+    try {
+      checkDuration('time', time, false);
+      if (time < this.now()) {
+        throw new RangeError(`Expected \`time\` to be ${this.now()} (now) or later, got ${time}`);
+      }
+    } catch (error) {
+      return Promise.reject(error);
     }
-    await nextTurn();
-    while (this.runNextDueBy(time)) {
-      await nextTurn();
-    }
-    this.scheduler.frame = time;
+    // Promise chains, not async functions, in all of lib/: zone.js cannot see native `await`.
+    const step = (): Promise<void> =>
+      nextTurn().then(() => {
+        if (this.runNextDueBy(time)) {
+          return step();
+        }
+        this.scheduler.frame = time;
+        return undefined;
+      });
+    return step();
   }
 
   /**
@@ -108,9 +121,14 @@ export class VirtualClock {
    * @throws `ChannelsError` when `promise` is still pending and nothing is scheduled (it
    * would never settle), or when `timeoutMs` of virtual time went by.
    */
-  async runUntil<T>(promise: PromiseLike<T>, options: RunUntilOptions = {}): Promise<T> {
-    const { timeoutMs = Infinity } = options;
-    checkDuration('timeoutMs', timeoutMs, true);
+  runUntil<T>(promise: PromiseLike<T>, options: RunUntilOptions = {}): Promise<T> {
+    let timeoutMs: number;
+    try {
+      ({ timeoutMs = Infinity } = options);
+      checkDuration('timeoutMs', timeoutMs, true);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const deadline = this.now() + timeoutMs;
     let settled = false;
     const settledPromise = Promise.resolve(promise).finally(() => {
@@ -118,12 +136,15 @@ export class VirtualClock {
     });
     // Marked as handled here; the caller sees the rejection through the returned promise.
     settledPromise.catch(() => undefined);
-    await nextTurn();
-    while (!settled) {
-      this.runNextBefore(deadline, timeoutMs);
-      await nextTurn();
-    }
-    return settledPromise;
+    const step = (): Promise<T> =>
+      nextTurn().then(() => {
+        if (settled) {
+          return settledPromise;
+        }
+        this.runNextBefore(deadline, timeoutMs);
+        return step();
+      });
+    return step();
   }
 
   /** Runs the next action if it is due by `time`; returns whether it ran one. */
