@@ -1,14 +1,14 @@
+import { readyOf } from './internal/wait';
 import { ChannelClosedError, ReceiverStoppedError, SenderError } from './errors';
 import { checkSignal, listenForAbort } from './internal/abortable';
 import { releaseWhenCollected, type Releasable } from './internal/collected';
 import { Deque } from './internal/Deque';
-import { PollableReceiver } from './internal/PollableReceiver';
-import { PENDING, READY, STOPPED, type PollState } from './internal/protocol';
+import { PENDING, PROTOCOL_VERSION, READY, STOPPED, type PollState } from './internal/protocol';
 import type { ChannelSender } from './internal/SenderObserver';
 import type { Taken } from './internal/taken';
 import { checkOptions, checkPositiveInteger } from './internal/validate';
 import { waitNode, WaitQueue, type WaitNode } from './internal/WaitQueue';
-import type { Receiver, AbortOptions } from './Receiver';
+import { Receiver, type AbortOptions } from './Receiver';
 import { Sender } from './Sender';
 
 /** Options of {@link Anycast}. */
@@ -290,7 +290,7 @@ class Reservation<T> implements Releasable {
  * A receiver of an {@link Anycast}: the channel's waiting line and reservations are our own pull
  * protocol (RxJS has no take-on-consume); the Observable face is the base class's.
  */
-class AnycastReceiver<T> extends PollableReceiver<T> {
+class AnycastReceiver<T> extends Receiver<T> {
   private readonly reservation: Reservation<T>;
   /** Set once by `close()`; never unset. */
   private closed = false;
@@ -300,9 +300,13 @@ class AnycastReceiver<T> extends PollableReceiver<T> {
   private readonly waitingNode: WaitNode<AnycastReceiver<T>> = waitNode<AnycastReceiver<T>>(this);
 
   constructor(private readonly core: AnycastCore<T>) {
-    super();
+    super(PROTOCOL_VERSION);
     this.reservation = new Reservation(core);
     releaseWhenCollected(this, this.reservation);
+  }
+
+  ready(options?: AbortOptions): Promise<boolean> {
+    return readyOf(this, checkSignal(options?.signal));
   }
 
   consume(): T {
@@ -332,7 +336,7 @@ class AnycastReceiver<T> extends PollableReceiver<T> {
     return `AnycastReceiver:${this.core.name}`;
   }
 
-  _poll(): PollState {
+  override _poll(): PollState {
     if (this.reservation.holding) {
       return READY;
     }
@@ -376,12 +380,14 @@ class AnycastReceiver<T> extends PollableReceiver<T> {
     this._wake();
   }
 
+  /** @internal */
   protected override _parked(): void {
     if (!this.closed && !this.core.closed) {
       this.core.waitingReceivers.pushNode(this.waitingNode);
     }
   }
 
+  /** @internal */
   protected override _idle(): void {
     this.leaveWaitingLine();
   }

@@ -1,13 +1,15 @@
+import { checkSignal } from './internal/abortable';
+import { readyOf } from './internal/wait';
+import { PROTOCOL_VERSION } from './internal/protocol';
 import type { Observer } from 'rxjs';
 import { Broadcast } from './Broadcast';
 import type { BroadcastReceiver } from './BroadcastReceiver';
 import { ChannelError, ReceiverError, ReceiverStoppedError, SenderError } from './errors';
 import { carryBrand } from './internal/brand';
-import { PollableReceiver } from './internal/PollableReceiver';
 import type { PollState, Waker } from './internal/protocol';
 import { SenderObserver, type ChannelSender } from './internal/SenderObserver';
 import { checkString } from './internal/validate';
-import type { AbortOptions } from './Receiver';
+import { Receiver, type AbortOptions } from './Receiver';
 import type { Sender, SenderObserverOptions } from './Sender';
 
 /** Lets only a Bidirectional construct its handles. */
@@ -22,8 +24,8 @@ const constructingHandle = { allowed: false, branded: false };
  * await handle.send('ping');
  * ```
  */
-export class BidirectionalHandle<S, R> extends PollableReceiver<R> implements Sender<S> {
-  /** @internal Made by {@link Bidirectional}; use its `clientHandle` and `serviceHandle`. */
+export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> {
+  /** Made only by a {@link Bidirectional} (its `clientHandle` and `serviceHandle`): calling it otherwise throws a `TypeError`. */
   private constructor(
     private readonly owner: { close(): Promise<void> },
     private readonly sender: Sender<S>,
@@ -35,7 +37,7 @@ export class BidirectionalHandle<S, R> extends PollableReceiver<R> implements Se
       );
     }
     constructingHandle.allowed = false;
-    super();
+    super(PROTOCOL_VERSION);
   }
 
   /** @internal */
@@ -79,6 +81,10 @@ export class BidirectionalHandle<S, R> extends PollableReceiver<R> implements Se
     return new SenderObserver(this, options);
   }
 
+  ready(options?: AbortOptions): Promise<boolean> {
+    return readyOf(this, checkSignal(options?.signal));
+  }
+
   /**
    * @throws {@link ReceiverStoppedError} when the channel was closed and drained; its `cause` is a
    * {@link ChannelError} whose `channel` is the Bidirectional and whose own `cause` is the
@@ -101,7 +107,7 @@ export class BidirectionalHandle<S, R> extends PollableReceiver<R> implements Se
   }
 
   /** @internal */
-  _poll(): PollState {
+  override _poll(): PollState {
     return this.receiver._poll();
   }
 

@@ -1,7 +1,10 @@
+import { checkSignal } from './internal/abortable';
+import { readyOf } from './internal/wait';
+import { PROTOCOL_VERSION } from './internal/protocol';
+import { Receiver, type AbortOptions } from './Receiver';
 import type { Observer, Subscription } from 'rxjs';
 import { ChannelClosedError, ReceiverInvalidatedError, ReceiverStoppedError } from './errors';
 import { OverflowBuffer } from './internal/overflow';
-import { PollableReceiver } from './internal/PollableReceiver';
 import { PENDING, READY, STOPPED, type PollState } from './internal/protocol';
 import { checkOptions, checkPositiveInteger, checkString } from './internal/validate';
 import type { Broadcast, BroadcastReceiverOptions } from './Broadcast';
@@ -66,7 +69,7 @@ const constructing: { allowed: boolean } = { allowed: false };
  * console.log(receiver.size, receiver.dropped); // Logs: 2 1
  * ```
  */
-export class BroadcastReceiver<T> extends PollableReceiver<T> {
+export class BroadcastReceiver<T> extends Receiver<T> {
   private readonly hub: BroadcastHub<T>;
   private readonly name: string;
   /** Messages delivered and not yet consumed, oldest first; never more than `maxsize`. */
@@ -79,13 +82,13 @@ export class BroadcastReceiver<T> extends PollableReceiver<T> {
   private invalidated = false;
   private channelClosed: boolean;
 
-  /** @internal Made by {@link Broadcast.newReceiver}; use that. */
+  /** Made only by {@link Broadcast.newReceiver}: calling it otherwise throws a `TypeError`. */
   private constructor(hub: BroadcastHub<T>, options: BroadcastReceiverOptions) {
     if (!constructing.allowed) {
       throw new TypeError('BroadcastReceiver cannot be constructed directly: use broadcast.newReceiver()');
     }
     constructing.allowed = false;
-    super();
+    super(PROTOCOL_VERSION);
     checkOptions('options', options);
     const { name = `${hub.name}-${hub.receiversMade + 1}`, maxsize = 50, warnOnOverflow = true } = options;
     this.name = checkString('name', name);
@@ -121,6 +124,10 @@ export class BroadcastReceiver<T> extends PollableReceiver<T> {
   /** How many messages were dropped for this receiver by overflow, in total. */
   get dropped(): number {
     return this.buffer.dropped;
+  }
+
+  ready(options?: AbortOptions): Promise<boolean> {
+    return readyOf(this, checkSignal(options?.signal));
   }
 
   consume(): T {
@@ -164,7 +171,7 @@ export class BroadcastReceiver<T> extends PollableReceiver<T> {
   }
 
   /** @internal */
-  _poll(): PollState {
+  override _poll(): PollState {
     if (this.buffer.length > 0 || this.invalidated) {
       this.announced = true;
       return READY;
@@ -188,10 +195,12 @@ export class BroadcastReceiver<T> extends PollableReceiver<T> {
     this._wake();
   }
 
+  /** @internal */
   protected override _parked(): void {
     this.link.strong = this;
   }
 
+  /** @internal */
   protected override _idle(): void {
     this.link.strong = undefined;
   }

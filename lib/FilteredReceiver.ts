@@ -2,9 +2,7 @@ import { checkSignal } from './internal/abortable';
 import { releaseWhenCollected, type Releasable } from './internal/collected';
 import { pollableOf } from './internal/ForeignReceiver';
 import {
-  brandPollable,
-  POLLABLE,
-  type PROTOCOL_VERSION,
+  PROTOCOL_VERSION,
   PENDING,
   READY,
   STOPPED,
@@ -42,7 +40,6 @@ class Held<T> implements Releasable {
  */
 function defineFilteredReceiver() {
   class FilteredReceiver<T> extends Receiver<T> implements Source<T>, Taking<T> {
-    declare readonly [POLLABLE]: typeof PROTOCOL_VERSION;
     private readonly pollable: Source<T>;
     private readonly held = new Held<T>();
     /** Set once the wrapped receiver reported that it stopped; never unset. */
@@ -52,7 +49,7 @@ function defineFilteredReceiver() {
       private readonly inner: Receiver<T>,
       private readonly predicate: (message: T) => boolean,
     ) {
-      super();
+      super(PROTOCOL_VERSION);
       this.pollable = pollableOf(inner);
       releaseWhenCollected(this, this.held);
     }
@@ -88,7 +85,7 @@ function defineFilteredReceiver() {
       return `Filter:${String(this.inner)}`;
     }
 
-    _poll(): PollState {
+    override _poll(): PollState {
       while (this.held.taken === undefined) {
         const state = this.pollable._poll();
         if (state !== READY) {
@@ -99,8 +96,7 @@ function defineFilteredReceiver() {
       }
       return READY;
     }
-
-    _park(waker: Waker): PollState {
+    override _park(waker: Waker): PollState {
       // The wrapped receiver may turn ready while the waker registers, with a message that
       // fails: then poll again, which drops it, and park again.
       for (;;) {
@@ -111,7 +107,7 @@ function defineFilteredReceiver() {
       }
     }
 
-    _unpark(waker: Waker): void {
+    override _unpark(waker: Waker): void {
       this.pollable._unpark(waker);
     }
 
@@ -152,7 +148,6 @@ function defineFilteredReceiver() {
       }
     }
   }
-  brandPollable(FilteredReceiver.prototype);
   return FilteredReceiver;
 }
 

@@ -1,13 +1,6 @@
 import { checkSignal } from './internal/abortable';
 import { pollableOf } from './internal/ForeignReceiver';
-import {
-  brandPollable,
-  POLLABLE,
-  type PROTOCOL_VERSION,
-  type PollState,
-  type Source,
-  type Waker,
-} from './internal/protocol';
+import { PROTOCOL_VERSION, type PollState, type Source, type Waker } from './internal/protocol';
 import { takeFrom, type Taken, type Taking } from './internal/taken';
 import { readyOf } from './internal/wait';
 import { Receiver, type AbortOptions } from './Receiver';
@@ -19,14 +12,13 @@ import { Receiver, type AbortOptions } from './Receiver';
  */
 function defineMappedReceiver() {
   class MappedReceiver<T, U> extends Receiver<U> implements Source<U>, Taking<U> {
-    declare readonly [POLLABLE]: typeof PROTOCOL_VERSION;
     private readonly pollable: Source<T>;
 
     constructor(
       private readonly inner: Receiver<T>,
       private readonly fn: (message: T) => U,
     ) {
-      super();
+      super(PROTOCOL_VERSION);
       this.pollable = pollableOf(inner);
     }
 
@@ -46,15 +38,14 @@ function defineMappedReceiver() {
       return `Map:${String(this.inner)}`;
     }
 
-    _poll(): PollState {
+    override _poll(): PollState {
       return this.pollable._poll();
     }
-
-    _park(waker: Waker): PollState {
+    override _park(waker: Waker): PollState {
       return this.pollable._park(waker);
     }
 
-    _unpark(waker: Waker): void {
+    override _unpark(waker: Waker): void {
       this.pollable._unpark(waker);
     }
 
@@ -71,7 +62,6 @@ function defineMappedReceiver() {
       }
     }
   }
-  brandPollable(MappedReceiver.prototype);
   return MappedReceiver;
 }
 

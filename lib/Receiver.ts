@@ -3,11 +3,12 @@ import { ReceiverError } from './errors';
 import { checkSignal } from './internal/abortable';
 import { brand } from './internal/brand';
 import { pollableOf } from './internal/ForeignReceiver';
-import { PENDING, type Source } from './internal/protocol';
+import { PENDING, POLLABLE, PROTOCOL_VERSION, type PollState, type Source, type Waker } from './internal/protocol';
 import { observeReceiver } from './internal/ReceiverObservable';
 import { ReceiverIterator } from './internal/ReceiverIterator';
 import { checkFunction } from './internal/validate';
 import { PendingWait } from './internal/wait';
+import { WakerSet } from './internal/WakerSet';
 import { filteredReceiver } from './FilteredReceiver';
 import { mappedReceiver } from './MappedReceiver';
 import type { Peekable } from './Peekable';
@@ -56,10 +57,26 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
     brand(this, 'Receiver');
   }
 
-  constructor() {
+  /**
+   * @internal The wakers parked on a built-in receiver (the pull protocol of
+   * `lib/internal/protocol.ts`); a receiver written outside the library has none, and is waited
+   * on through its `ready()` instead (`lib/internal/ForeignReceiver.ts`).
+   */
+  declare readonly _wakers: WakerSet;
+
+  constructor();
+  /** @internal A built-in receiver: it speaks the pull protocol and is branded for it. */
+  constructor(protocol: typeof PROTOCOL_VERSION);
+  constructor(protocol?: typeof PROTOCOL_VERSION) {
     super(function (this: Observable<T>, subscriber: Subscriber<T>) {
       return observeReceiver(this as Receiver<T>, subscriber);
     });
+    if (protocol === PROTOCOL_VERSION) {
+      // Per instance, not on a prototype: branding a class at load time would keep every
+      // built-in receiver in every bundle (a call at module level is a side effect).
+      (this as { _wakers: WakerSet })._wakers = new WakerSet();
+      (this as unknown as Record<symbol, number>)[POLLABLE] = PROTOCOL_VERSION;
+    }
   }
 
   /**
@@ -195,6 +212,91 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
    * release; receivers that do override this.
    */
   close(): void {}
+
+  /*
+   * The pull protocol of a built-in receiver, written once (see lib/internal/protocol.ts for the
+   * invariants). A built-in receiver says where it stands (`_poll()`), takes its message
+   * (`consume()`), calls `_wake()` when its state may have left PENDING, and may hook the first
+   * park and the last unpark (an Anycast receiver joins and leaves its channel's waiting line; a
+   * timer arms and cancels its scheduled action).
+   */
+
+  /** @internal Where the receiver stands now (invariant 1); built-in receivers override it. */
+  _poll(): PollState {
+    return PENDING;
+  }
+
+  /** @internal Polls and, when PENDING, registers `waker`, atomically (invariant 2). */
+  _park(waker: Waker): PollState {
+    const state = this._poll();
+    if (state !== PENDING) {
+      return state;
+    }
+    const wakers = this._wakers;
+    wakers.add(waker);
+    // Register, then re-check, with the waker held out of any wake round until the re-check is
+    // done: whatever the hook (or a poll that fires a tick) changed is seen here, not by a call
+    // into the waker from inside its own _park(). Nested parks stack their holds.
+    wakers.hold(waker);
+    let after: PollState;
+    try {
+      this._parked();
+      after = this._poll();
+    } finally {
+      wakers.release();
+    }
+    if (after !== PENDING) {
+      this._unpark(waker);
+    }
+    return after;
+  }
+
+  /** @internal Takes back a registered waker (invariant 3). */
+  _unpark(waker: Waker): void {
+    const wakers = this._wakers;
+    wakers.remove(waker);
+    if (wakers.isEmpty) {
+      this._idle();
+    }
+  }
+
+  /** @internal Whether someone waits on this receiver. */
+  protected get _waited(): boolean {
+    return !this._wakers.isEmpty;
+  }
+
+  /** @internal Calls every parked waker: the state may have left PENDING. */
+  protected _wake(): void {
+    const wakers = this._wakers;
+    wakers.wakeAll();
+    if (wakers.isEmpty) {
+      this._idle();
+    }
+  }
+
+  /**
+   * @internal Hands `message` straight to the one waiting `receive()`, when that is the only
+   * waker: the caller's buffer must be empty. Returns whether it did; if not, buffer and wake.
+   */
+  protected _handDirect(message: T): boolean {
+    const sole = this._wakers.sole;
+    if (sole instanceof PendingWait && sole.consumes) {
+      (sole as PendingWait<T>).takeDirect(message);
+      return true;
+    }
+    return false;
+  }
+
+  /** @internal Called after a waker was added (it may make the receiver ready). */
+  protected _parked(): void {}
+
+  /** @internal Called when the last waker left. */
+  protected _idle(): void {}
+
+  /** @internal The error of a `consume()` that `ready()` did not announce. */
+  protected _notReady(): ReceiverError<T> {
+    return new ReceiverError(`${String(this)}: consume() was called before ready() resolved true`, this);
+  }
 
   /**
    * The receiver's kind (and name, where it has one), as error messages show it. Built-in

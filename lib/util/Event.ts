@@ -1,7 +1,10 @@
+import { checkSignal } from '../internal/abortable';
+import { readyOf } from '../internal/wait';
+import { PROTOCOL_VERSION } from '../internal/protocol';
+import { Receiver, type AbortOptions } from '../Receiver';
 import { ReceiverStoppedError } from '../errors';
 import { PENDING, READY, STOPPED, type PollState } from '../internal/protocol';
 import { checkOptions, checkString } from '../internal/validate';
-import { PollableReceiver } from '../internal/PollableReceiver';
 
 /** Options of {@link Event}. */
 export interface EventOptions {
@@ -42,7 +45,7 @@ let eventCount = 0;
  * console.log(`${shutdown} fired`); // Logs: Event:shutdown fired
  * ```
  */
-export class Event extends PollableReceiver<void> {
+export class Event extends Receiver<void> {
   /** The event's name. */
   readonly name: string;
   /** Whether a `set()` waits for `consume()`. */
@@ -55,7 +58,7 @@ export class Event extends PollableReceiver<void> {
     checkOptions('options', options);
     const { name = `event-${eventCount + 1}` } = options;
     checkString('name', name);
-    super();
+    super(PROTOCOL_VERSION);
     eventCount++;
     this.name = name;
   }
@@ -94,6 +97,10 @@ export class Event extends PollableReceiver<void> {
     this.stop();
   }
 
+  ready(options?: AbortOptions): Promise<boolean> {
+    return readyOf(this, checkSignal(options?.signal));
+  }
+
   /**
    * Clears the flag that `ready()` announced.
    *
@@ -116,7 +123,7 @@ export class Event extends PollableReceiver<void> {
   }
 
   /** @internal */
-  _poll(): PollState {
+  override _poll(): PollState {
     if (this.stopped) {
       return STOPPED;
     }

@@ -1,9 +1,12 @@
+import { checkSignal } from '../internal/abortable';
+import { readyOf } from '../internal/wait';
+import { PROTOCOL_VERSION } from '../internal/protocol';
+import { Receiver, type AbortOptions } from '../Receiver';
 import { resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { ReceiverError, ReceiverStoppedError } from '../errors';
 import { Deque } from '../internal/Deque';
 import { PENDING, READY, STOPPED, type PollState } from '../internal/protocol';
-import { PollableReceiver } from '../internal/PollableReceiver';
 
 /** The kinds of change a {@link FileWatcher} reports. */
 export type FileWatcherEventType = 'create' | 'modify' | 'delete';
@@ -83,7 +86,7 @@ let watcherCount = 0;
  * }
  * ```
  */
-export class FileWatcher extends PollableReceiver<FileWatcherEvent> {
+export class FileWatcher extends Receiver<FileWatcherEvent> {
   /** The event type names: `FileWatcher.EventType.CREATE`, `.MODIFY` and `.DELETE`. */
   static readonly EventType = EVENT_TYPE;
 
@@ -110,7 +113,7 @@ export class FileWatcher extends PollableReceiver<FileWatcherEvent> {
   constructor(options: FileWatcherOptions) {
     const paths = checkPaths((options as Partial<FileWatcherOptions> | undefined)?.paths);
     const eventTypes = checkEventTypes(options.eventTypes ?? ALL_TYPES);
-    super();
+    super(PROTOCOL_VERSION);
     this.eventTypes = eventTypes;
     this.name = `file-watcher-${++watcherCount}`;
     this.watcher = watch(paths, { ignoreInitial: true });
@@ -121,6 +124,10 @@ export class FileWatcher extends PollableReceiver<FileWatcherEvent> {
     });
     this.markStarted = markStarted;
     this.watcher.once('ready', markStarted);
+  }
+
+  ready(options?: AbortOptions): Promise<boolean> {
+    return readyOf(this, checkSignal(options?.signal));
   }
 
   /**
@@ -171,7 +178,7 @@ export class FileWatcher extends PollableReceiver<FileWatcherEvent> {
   }
 
   /** @internal */
-  _poll(): PollState {
+  override _poll(): PollState {
     if (this.stopped) {
       return STOPPED;
     }

@@ -1,8 +1,10 @@
+import { checkSignal } from '../internal/abortable';
+import { readyOf } from '../internal/wait';
+import { PROTOCOL_VERSION } from '../internal/protocol';
 import { ReceiverStoppedError } from '../errors';
 import { checkReceivers, FanIn } from '../internal/FanIn';
-import { PollableReceiver } from '../internal/PollableReceiver';
 import { PENDING, READY, STOPPED, type PollState, type Waker } from '../internal/protocol';
-import type { Receiver } from '../Receiver';
+import { Receiver, type AbortOptions } from '../Receiver';
 
 /**
  * The message type of a receiver type.
@@ -53,7 +55,7 @@ const STOP_DONE: Promise<void> = Promise.resolve();
  * console.log(await merged.receive(), await merged.receive()); // Logs: 1 2
  * ```
  */
-export class Merge<T> extends PollableReceiver<T> {
+export class Merge<T> extends Receiver<T> {
   /** The sources, waited on together (the one fan-in). */
   private readonly fanIn: FanIn<T>;
   /** The source whose message `_poll()` announced, until `consume()` takes it. */
@@ -64,9 +66,13 @@ export class Merge<T> extends PollableReceiver<T> {
    * @throws TypeError when no receiver is given, or an argument is not a {@link Receiver}.
    */
   constructor(...receivers: Receiver<T>[]) {
-    super();
+    super(PROTOCOL_VERSION);
     const entries = receivers.map((receiver, index) => [`receivers[${index}]`, receiver] as const);
     this.fanIn = new FanIn(checkReceivers<T>(entries, '`Merge`'));
+  }
+
+  ready(options?: AbortOptions): Promise<boolean> {
+    return readyOf(this, checkSignal(options?.signal));
   }
 
   /**
@@ -122,7 +128,7 @@ export class Merge<T> extends PollableReceiver<T> {
   }
 
   /** @internal */
-  _poll(): PollState {
+  override _poll(): PollState {
     const fanIn = this.fanIn;
     // A source found stopped is finished silently: the Merge stops only when all have.
     for (let state = fanIn._poll(); state === READY; state = fanIn._poll()) {

@@ -1,9 +1,12 @@
+import { checkSignal } from '../internal/abortable';
+import { readyOf } from '../internal/wait';
+import { PROTOCOL_VERSION } from '../internal/protocol';
+import { Receiver, type AbortOptions } from '../Receiver';
 import { asyncScheduler, Subscription, type SchedulerLike } from 'rxjs';
 import { ReceiverError, ReceiverStoppedError } from '../errors';
 import { checkOptions } from '../internal/validate';
 import { PENDING, READY, STOPPED, type PollState } from '../internal/protocol';
 import { warn } from '../logger';
-import { PollableReceiver } from '../internal/PollableReceiver';
 import { SkipMissedAndDrift, SkipMissedAndResync, TriggerAllMissed, type MissedTickPolicy } from './missedTickPolicy';
 
 /** Options of {@link Timer}. */
@@ -99,7 +102,7 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
  * }
  * ```
  */
-export class Timer extends PollableReceiver<Date> {
+export class Timer extends Receiver<Date> {
   /** The time between two ticks, in milliseconds. */
   readonly intervalMs: number;
   /** What the timer does with missed ticks. */
@@ -131,7 +134,7 @@ export class Timer extends PollableReceiver<Date> {
     checkPolicy(missedTickPolicy);
     checkScheduler(scheduler);
     checkStart(autoStart, checkDelay('startDelayMs', startDelayMs));
-    super();
+    super(PROTOCOL_VERSION);
     this.intervalMs = intervalMs;
     this.missedTickPolicy = missedTickPolicy;
     this.scheduler = scheduler;
@@ -177,6 +180,10 @@ export class Timer extends PollableReceiver<Date> {
   /** Whether the timer is started and not stopped. */
   get isRunning(): boolean {
     return this.lifecycle === RUNNING;
+  }
+
+  ready(options?: AbortOptions): Promise<boolean> {
+    return readyOf(this, checkSignal(options?.signal));
   }
 
   /**
@@ -240,7 +247,7 @@ export class Timer extends PollableReceiver<Date> {
   }
 
   /** @internal */
-  _poll(): PollState {
+  override _poll(): PollState {
     if (this.firedTick !== undefined || this.failure !== undefined) {
       return READY;
     }
@@ -261,10 +268,12 @@ export class Timer extends PollableReceiver<Date> {
     return READY;
   }
 
+  /** @internal */
   protected override _parked(): void {
     this.armAlarm();
   }
 
+  /** @internal */
   protected override _idle(): void {
     this.cancelAlarm();
   }

@@ -1,10 +1,12 @@
+import { checkSignal } from '../internal/abortable';
+import { readyOf } from '../internal/wait';
+import { PROTOCOL_VERSION } from '../internal/protocol';
 import { from, Observable, type InteropObservable, type Subscribable, type Subscriber } from 'rxjs';
 import { ReceiverError, ReceiverStoppedError } from '../errors';
 import { OverflowBuffer } from '../internal/overflow';
 import { PENDING, READY, STOPPED, type PollState } from '../internal/protocol';
 import { checkOptions, checkPositiveInteger, checkString } from '../internal/validate';
-import type { Receiver } from '../Receiver';
-import { PollableReceiver } from '../internal/PollableReceiver';
+import { Receiver, type AbortOptions } from '../Receiver';
 
 /**
  * What {@link fromObservable} does with a value that arrives while its buffer is full, named in
@@ -114,7 +116,7 @@ type SourceEnd = { readonly error: ReceiverError<unknown> | undefined };
  * ordering and of the source's own call stack); the buffer and its overflow policy are
  * `OverflowBuffer`'s, and taking on consume is our pull protocol.
  */
-class ObservableReceiver<T> extends PollableReceiver<T> {
+class ObservableReceiver<T> extends Receiver<T> {
   /** Values emitted and not yet consumed, oldest first. */
   private readonly buffer: OverflowBuffer<T>;
   /** The Subscriber of our subscription to the source, set before the source can emit. */
@@ -131,7 +133,7 @@ class ObservableReceiver<T> extends PollableReceiver<T> {
     maxsize: number,
     overflow: BufferOverflow,
   ) {
-    super();
+    super(PROTOCOL_VERSION);
     this.buffer = new OverflowBuffer<T>(maxsize, overflow, () => this.toString());
   }
 
@@ -160,6 +162,10 @@ class ObservableReceiver<T> extends PollableReceiver<T> {
     });
   }
 
+  ready(options?: AbortOptions): Promise<boolean> {
+    return readyOf(this, checkSignal(options?.signal));
+  }
+
   consume(): T {
     if (this.announced) {
       this.announced = false;
@@ -186,7 +192,7 @@ class ObservableReceiver<T> extends PollableReceiver<T> {
   }
 
   /** @internal */
-  _poll(): PollState {
+  override _poll(): PollState {
     if (this.buffer.length > 0 || this.end?.error !== undefined) {
       this.announced = true;
       return READY;

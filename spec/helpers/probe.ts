@@ -45,11 +45,11 @@ export class ProbeReceiver<T> extends Receiver<T> {
     return `Probe:${String(this.inner)}`;
   }
 
-  _poll(): 0 | 1 | 2 {
+  override _poll(): 0 | 1 | 2 {
     return this.face()._poll();
   }
 
-  _park(waker: { wake(): void }): 0 | 1 | 2 {
+  override _park(waker: { wake(): void }): 0 | 1 | 2 {
     const wrapper = {
       wake: (): void => {
         this.wakers.delete(waker);
@@ -65,7 +65,7 @@ export class ProbeReceiver<T> extends Receiver<T> {
     return state;
   }
 
-  _unpark(waker: { wake(): void }): void {
+  override _unpark(waker: { wake(): void }): void {
     const wrapper = this.wakers.get(waker);
     if (wrapper !== undefined) {
       this.wakers.delete(waker);

@@ -1,14 +1,36 @@
-import { PollableReceiver } from '../../lib/internal/PollableReceiver';
-import { PENDING, READY, STOPPED, isPollable, type PollState, type Waker } from '../../lib/internal/protocol';
-import { reasonOf } from '../helpers/async';
+/**
+ * The pull protocol every built-in receiver inherits from `Receiver` (lib/Receiver.ts, its
+ * invariants in lib/internal/protocol.ts): atomic park, wake rounds, the hooks.
+ */
+import { Receiver, type AbortOptions } from 'rx-channels';
+import { checkSignal } from '../lib/internal/abortable';
+import {
+  PENDING,
+  PROTOCOL_VERSION,
+  READY,
+  STOPPED,
+  isPollable,
+  type PollState,
+  type Waker,
+} from '../lib/internal/protocol';
+import { readyOf } from '../lib/internal/wait';
+import { reasonOf } from './helpers/async';
 
 /** A receiver driven by hand, with hooks that log. */
-class Manual extends PollableReceiver<number> {
+class Manual extends Receiver<number> {
   state: PollState = PENDING;
   readonly log: string[] = [];
   onParked: (() => void) | undefined;
 
-  _poll(): PollState {
+  constructor() {
+    super(PROTOCOL_VERSION);
+  }
+
+  ready(options?: AbortOptions): Promise<boolean> {
+    return readyOf(this, checkSignal(options?.signal));
+  }
+
+  override _poll(): PollState {
     return this.state;
   }
 
@@ -52,7 +74,7 @@ function recorder(name: string, log: string[], onWake?: () => void): Waker {
   };
 }
 
-describe('PollableReceiver', () => {
+describe('Receiver: the pull protocol of built-in receivers', () => {
   it('is branded as a pollable', () => {
     expect(isPollable(new Manual())).toBe(true);
   });
