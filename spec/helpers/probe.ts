@@ -78,6 +78,6 @@ export class ProbeReceiver<T> extends Receiver<T> {
   }
 
   private face(): PollableFace {
-    return this.inner as unknown as PollableFace;
+    return this.inner;
   }
 }
