@@ -63,6 +63,8 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
    * on through its `ready()` instead (`lib/internal/ForeignReceiver.ts`).
    */
   declare readonly _wakers: WakerSet;
+  /** @internal The receiver's reusable `receive()` waiter (see {@link Taker}), made at first need. */
+  declare _taker: Waker | undefined;
 
   constructor();
   /** @internal A built-in receiver: it speaks the pull protocol and is branded for it. */
@@ -113,15 +115,19 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
    * ```
    */
   receive(options?: AbortOptions): Promise<T> {
+    if (options === undefined && this._wakers !== undefined) {
+      // The common case, a built-in receiver and no signal: nothing to check or bridge.
+      if (this._poll() !== PENDING) {
+        return consumeNow(this);
+      }
+      const taker = (this._taker ??= new Taker(this)) as Taker<T>;
+      return taker.take() ?? new PendingWait(this, consumeFrom, undefined, true).promise;
+    }
     const signal = checkSignal(options?.signal);
     const source = pollableOf(this);
     if (signal?.aborted !== true && source._poll() !== PENDING) {
       // The fast path: a message is ready, take it within this call.
-      try {
-        return Promise.resolve(source.consume());
-      } catch (error) {
-        return Promise.reject(error);
-      }
+      return consumeNow(source);
     }
     // On a stopped receiver consume() throws its ReceiverStoppedError, with the cause it knows.
     return new PendingWait(source, consumeFrom, signal, true).promise;
@@ -229,14 +235,18 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
   /** @internal Polls and, when PENDING, registers `waker`, atomically (invariant 2). */
   _park(waker: Waker): PollState {
     const state = this._poll();
-    if (state !== PENDING) {
-      return state;
-    }
+    return state === PENDING ? this._register(waker) : state;
+  }
+
+  /**
+   * @internal The second half of `_park()`, for a caller that has just polled PENDING in this
+   * same tick: registers `waker`, then re-checks. Whatever the hook (or a poll that fires a
+   * tick) changed is seen by the re-check, with the waker held out of any wake round until it is
+   * done, so it is never called from inside its own registration. Nested parks stack their holds.
+   */
+  _register(waker: Waker): PollState {
     const wakers = this._wakers;
     wakers.add(waker);
-    // Register, then re-check, with the waker held out of any wake round until the re-check is
-    // done: whatever the hook (or a poll that fires a tick) changed is seen here, not by a call
-    // into the waker from inside its own _park(). Nested parks stack their holds.
     wakers.hold(waker);
     let after: PollState;
     try {
@@ -279,12 +289,17 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
    * waker: the caller's buffer must be empty. Returns whether it did; if not, buffer and wake.
    */
   protected _handDirect(message: T): boolean {
-    const sole = this._wakers.sole;
-    if (sole instanceof PendingWait && sole.consumes) {
-      (sole as PendingWait<T>).takeDirect(message);
-      return true;
+    const wakers = this._wakers;
+    const sole = wakers.sole;
+    const taker = this._taker;
+    if (sole === undefined || (sole !== taker && !(sole instanceof PendingWait && sole.consumes))) {
+      return false;
     }
-    return false;
+    // Not a wake round: the one waiter is settled with the message, and nobody waits after it.
+    wakers.removeSole();
+    this._idle();
+    (sole as Taker<T> | PendingWait<T>).takeDirect(message);
+    return true;
   }
 
   /** @internal Called after a waker was added (it may make the receiver ready). */
@@ -311,3 +326,81 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
 function consumeFrom<T>(source: Source<T>): T {
   return source.consume();
 }
+
+/** Takes the message a source has ready now, as a promise. */
+function consumeNow<T>(source: Source<T>): Promise<T> {
+  try {
+    return Promise.resolve(source.consume());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * The one `receive()` without a signal that a built-in receiver keeps waiting at a time, as a
+ * waker made once per receiver instead of once per call (a fan-out parks one per message per
+ * receiver). It is an ordinary parked waker of the protocol: a wake polls and takes the message
+ * in the same tick, and the receiver may hand it a message directly when it is the only waker.
+ */
+class Taker<T> implements Waker {
+  private resolve: ((message: T) => void) | undefined;
+  private reject: ((reason: unknown) => void) | undefined;
+
+  constructor(private readonly receiver: Receiver<T>) {}
+
+  /** Waits for one `receive()`; `undefined` when this waker is busy with another call (which then gets a waiter of its own). */
+  take(): Promise<T> | undefined {
+    if (this.resolve !== undefined) {
+      return undefined;
+    }
+    const promise = new Promise<T>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    const receiver = this.receiver;
+    // receive() has just polled PENDING: a receiver that parks its own wakers can skip the poll
+    // that starts _park(); one that delegates waiting (map(), filter(), Merge) parks as usual.
+    this.settleIfReady(receiver._park === parkOwnWakers ? receiver._register(this) : receiver._park(this));
+    return promise;
+  }
+
+  wake(): void {
+    if (this.resolve !== undefined) {
+      const receiver = this.receiver;
+      // receive() has just polled PENDING: a receiver that parks its own wakers can skip the poll
+      // that starts _park(); one that delegates waiting (map(), filter(), Merge) parks as usual.
+      this.settleIfReady(receiver._park === parkOwnWakers ? receiver._register(this) : receiver._park(this));
+    }
+  }
+
+  /** Resolves with `message`, handed over by the receiver, which has already taken this waker back. */
+  takeDirect(message: T): void {
+    const resolve = this.resolve as (message: T) => void;
+    this.resolve = undefined;
+    this.reject = undefined;
+    resolve(message);
+  }
+
+  /** Takes the message in the tick the receiver was found ready (or its stop error). */
+  private settleIfReady(state: PollState): void {
+    if (state === PENDING) {
+      return;
+    }
+    const resolve = this.resolve as (message: T) => void;
+    const reject = this.reject as (reason: unknown) => void;
+    this.resolve = undefined;
+    this.reject = undefined;
+    let message: T;
+    try {
+      message = this.receiver.consume();
+    } catch (error) {
+      reject(error);
+      return;
+    }
+    resolve(message);
+  }
+}
+
+/** The base class's `_park()`, which receivers that delegate waiting override (compared, never called). */
+// eslint-disable-next-line @typescript-eslint/unbound-method -- only compared by identity
+const parkOwnWakers: Receiver<unknown>['_park'] = Receiver.prototype._park;

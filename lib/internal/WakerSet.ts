@@ -42,7 +42,9 @@ export class WakerSet {
     } else {
       clearSlot(this.others, waker, true);
     }
-    clearSlot(this.round, waker, false);
+    if (this.round !== undefined) {
+      clearSlot(this.round, waker, false);
+    }
   }
 
   /** Calls every parked waker once and forgets it; a waker parked again during the round waits for the next. */
@@ -75,6 +77,11 @@ export class WakerSet {
   /** The one waker parked, when exactly one is and no `_park()` is registering one; else `undefined`. */
   get sole(): Waker | undefined {
     return this.others === undefined && this.registering === undefined ? this.single : undefined;
+  }
+
+  /** Takes back the {@link WakerSet.sole} waker: the set is empty afterwards. */
+  removeSole(): void {
+    this.single = undefined;
   }
 
   /** Holds `waker` out of wake rounds while its `_park()` registers it and re-checks. */

@@ -84,9 +84,10 @@ export class PendingWait<R, S extends PollProtocol = PollProtocol> implements Wa
    * holds). The fast path of a fan-out.
    */
   takeDirect(message: R): void {
-    if (this.end()) {
-      this.resolve(message);
-    }
+    // The source has already taken this waker back; only the listener is left to end.
+    this.settled = true;
+    this.stopListening?.();
+    this.resolve(message);
   }
 
   /** Ends the wait now, resolving with `result`; nothing is taken. */
