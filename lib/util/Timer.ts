@@ -262,10 +262,12 @@ export class Timer extends Receiver<Date> {
       return PENDING;
     }
     this.fire(nowMs);
-    // Others waiting on this timer (concurrent ready() calls) are told too: their alarm may
-    // not come again while this tick waits to be consumed.
+    // Those already waiting on this timer are told now, first come first served: a waiting
+    // receive() takes the tick, concurrent ready() calls all resolve. Their alarm may not come
+    // again while the tick is held. The poller then sees what is left: READY if the tick is
+    // still there, else PENDING, and it waits for the next tick like the others did.
     this._wake();
-    return READY;
+    return this.firedTick !== undefined || this.failure !== undefined ? READY : PENDING;
   }
 
   /** @internal */
@@ -351,7 +353,7 @@ export class Timer extends Receiver<Date> {
       return;
     }
     this.alarm = undefined;
-    if (this.lifecycle === RUNNING && this.scheduler.now() < this.nextTickMs) {
+    if (this.lifecycle === RUNNING && this.firedTick === undefined && this.scheduler.now() < this.nextTickMs) {
       // A real clock can run a timer callback a little early: wait for the rest.
       this.armAlarm();
       return;

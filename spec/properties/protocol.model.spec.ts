@@ -802,8 +802,7 @@ describe('properties: the wait protocol (issue 11 §4)', () => {
             const run = async (step: IteratorStep, flush: boolean): Promise<void> => {
               if (step.op === 'produce') {
                 subject.produce(step.run);
-              } else if (kind !== 'timer' || nexts.every((next) => next.current().state !== 'pending')) {
-                // A timer gets one pending next() at a time: see the it.failing test below.
+              } else {
                 nexts.push(track(iterator.next()));
               }
               if (flush) {
@@ -860,8 +859,7 @@ describe('properties: the wait protocol (issue 11 §4)', () => {
             let tookNow = false;
             if (op === 'ready') {
               readies.push(track(receiver.ready()));
-            } else if (op === 'receive' && (kind !== 'timer' || receives.length === 0)) {
-              // A timer gets one pending receive() at a time: see the it.failing test below.
+            } else if (op === 'receive') {
               const controller = new AbortController();
               receives.push({ ...track(receiver.receive({ signal: controller.signal })), controller });
             } else if (op === 'produce') {
@@ -929,13 +927,12 @@ describe('properties: the wait protocol (issue 11 §4)', () => {
     propertyTimeout(concurrentRuns),
   );
 
-  // Bug found by the concurrent property (counterexample ["timer", [receive, produce(run: false),
-  // receive]]), not fixed here: a receive() whose fast-path _poll() fires a due tick wakes the
-  // receive() already waiting (Timer._poll calls _wake()), which takes the tick in that wake; the
-  // fast path then calls consume() and rejects with "consume() was called before ready() resolved
-  // true" instead of waiting for a tick of its own. Iterator next() has the same fast path. The
-  // properties above give a timer one consuming wait at a time until this is fixed.
-  it.failing('two concurrent receive() calls on a timer each wait for a tick of their own', async () => {
+  // Was a bug found by the concurrent property (counterexample ["timer", [receive,
+  // produce(run: false), receive]]), now fixed: a receive() whose fast-path _poll() fired a due
+  // tick woke the receive() already waiting, which took the tick; the fast path then called
+  // consume() and rejected with the not-ready error instead of waiting for a tick of its own.
+  // Timer._poll now reports what is left after waking those who waited first.
+  it('two concurrent receive() calls on a timer each wait for a tick of their own', async () => {
     const clock = new TestClock(false);
     const timer = new Timer(TIMER_INTERVAL, { scheduler: clock.scheduler, missedTickPolicy: new TriggerAllMissed() });
     const first = track(timer.receive());
