@@ -381,7 +381,7 @@ class AnycastReceiver<T> extends Receiver<T> {
   }
 
   /** @internal */
-  protected override _parked(): void {
+  override _parked(): void {
     if (!this.closed && !this.core.closed) {
       this.core.waitingReceivers.pushNode(this.waitingNode);
     }

@@ -196,7 +196,7 @@ export class BroadcastReceiver<T> extends Receiver<T> {
   }
 
   /** @internal */
-  protected override _parked(): void {
+  override _parked(): void {
     this.link.strong = this;
   }
 

@@ -2,8 +2,8 @@ import { checkSignal } from './internal/abortable';
 import { releaseWhenCollected, type Releasable } from './internal/collected';
 import { pollableOf } from './internal/ForeignReceiver';
 import {
+  parkThrough,
   PROTOCOL_VERSION,
-  PENDING,
   READY,
   STOPPED,
   type PollState,
@@ -98,13 +98,8 @@ function defineFilteredReceiver() {
     }
     override _park(waker: Waker): PollState {
       // The wrapped receiver may turn ready while the waker registers, with a message that
-      // fails: then poll again, which drops it, and park again.
-      for (;;) {
-        const state = this._poll();
-        if (state !== PENDING || this.pollable._park(waker) === PENDING) {
-          return state;
-        }
-      }
+      // fails: then the poll again drops it, and parks again.
+      return parkThrough(this, this.pollable, waker);
     }
 
     override _unpark(waker: Waker): void {

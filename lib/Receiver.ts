@@ -240,25 +240,10 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
 
   /**
    * @internal The second half of `_park()`, for a caller that has just polled PENDING in this
-   * same tick: registers `waker`, then re-checks. Whatever the hook (or a poll that fires a
-   * tick) changed is seen by the re-check, with the waker held out of any wake round until it is
-   * done, so it is never called from inside its own registration. Nested parks stack their holds.
+   * same tick: registers `waker`, then re-checks (see `WakerSet.register`).
    */
   _register(waker: Waker): PollState {
-    const wakers = this._wakers;
-    wakers.add(waker);
-    wakers.hold(waker);
-    let after: PollState;
-    try {
-      this._parked();
-      after = this._poll();
-    } finally {
-      wakers.release();
-    }
-    if (after !== PENDING) {
-      this._unpark(waker);
-    }
-    return after;
+    return this._wakers.register(waker, this);
   }
 
   /** @internal Takes back a registered waker (invariant 3). */
@@ -303,7 +288,7 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
   }
 
   /** @internal Called after a waker was added (it may make the receiver ready). */
-  protected _parked(): void {}
+  _parked(): void {}
 
   /** @internal Called when the last waker left. */
   protected _idle(): void {}

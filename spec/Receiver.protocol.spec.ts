@@ -53,7 +53,7 @@ class Manual extends Receiver<number> {
     return this._waited;
   }
 
-  protected override _parked(): void {
+  override _parked(): void {
     this.log.push('parked');
     const hook = this.onParked;
     this.onParked = undefined;

@@ -120,24 +120,7 @@ export class FanIn<T> implements PollProtocol {
 
   _park(waker: Waker): PollState {
     const state = this._poll();
-    if (state !== PENDING) {
-      return state;
-    }
-    const wakers = this.wakers;
-    wakers.add(waker);
-    // As PollableReceiver._park(): held out of wake rounds until the re-scan is done.
-    wakers.hold(waker);
-    let after: PollState;
-    try {
-      this.parkOnSources();
-      after = this._poll();
-    } finally {
-      wakers.release();
-    }
-    if (after !== PENDING) {
-      this._unpark(waker);
-    }
-    return after;
+    return state === PENDING ? this.wakers.register(waker, this) : state;
   }
 
   _unpark(waker: Waker): void {
@@ -182,8 +165,12 @@ export class FanIn<T> implements PollProtocol {
     this.wakers.wakeAll();
   }
 
-  /** Parking starts at the cursor: a bridged receiver answers in the order it was asked. */
-  private parkOnSources(): void {
+  /**
+   * The hook of {@link FanIn._park}: parks the fan-in's own waker on each active source not
+   * already holding one, starting at the cursor (a bridged receiver answers in the order it was
+   * asked), and stops at a source that turns out ready.
+   */
+  _parked(): void {
     const count = this.sources.length;
     for (let step = 0; step < count; step++) {
       const index = (this.cursor + step) % count;

@@ -1,4 +1,12 @@
-import type { Waker } from './protocol';
+import { PENDING, type PollState, type Waker } from './protocol';
+
+/** What {@link WakerSet.register} needs of the source that parks. @internal */
+export interface Registrar {
+  /** Called after the waker was added; it may make the source ready. */
+  _parked(): void;
+  _poll(): PollState;
+  _unpark(waker: Waker): void;
+}
 
 /**
  * The wakers parked on one source, called in the order they were parked. It keeps two of the
@@ -82,6 +90,29 @@ export class WakerSet {
   /** Takes back the {@link WakerSet.sole} waker: the set is empty afterwards. */
   removeSole(): void {
     this.single = undefined;
+  }
+
+  /**
+   * The second half of every `_park()`, once a poll said PENDING: adds `waker`, runs the source's
+   * hook, and re-checks, with the waker held out of any wake round until the re-check is done, so
+   * that whatever the hook (or a poll that fires a tick) changed is seen here and the waker is
+   * never called from inside its own registration. Takes the waker back when the re-check finds
+   * the source no longer PENDING.
+   */
+  register(waker: Waker, source: Registrar): PollState {
+    this.add(waker);
+    this.hold(waker);
+    let after: PollState;
+    try {
+      source._parked();
+      after = source._poll();
+    } finally {
+      this.release();
+    }
+    if (after !== PENDING) {
+      source._unpark(waker);
+    }
+    return after;
   }
 
   /** Holds `waker` out of wake rounds while its `_park()` registers it and re-checks. */

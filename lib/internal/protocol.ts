@@ -90,3 +90,19 @@ export function isPollable(value: unknown): value is Pollable {
 export function brandPollable(prototype: object): void {
   Object.defineProperty(prototype, POLLABLE, { value: PROTOCOL_VERSION });
 }
+
+/**
+ * `_park()` of a receiver whose readiness is its own view of another pollable it waits through
+ * (a `filter()` drops what fails, a Merge finishes stopped sources): poll our view; when it is
+ * PENDING, park on the inner one; if that turned ready meanwhile, poll our view again.
+ *
+ * @internal
+ */
+export function parkThrough(outer: { _poll(): PollState }, inner: PollProtocol, waker: Waker): PollState {
+  for (;;) {
+    const state = outer._poll();
+    if (state !== PENDING || inner._park(waker) === PENDING) {
+      return state;
+    }
+  }
+}

@@ -3,7 +3,7 @@ import { readyOf } from '../internal/wait';
 import { PROTOCOL_VERSION } from '../internal/protocol';
 import { ReceiverStoppedError } from '../errors';
 import { checkReceivers, FanIn } from '../internal/FanIn';
-import { PENDING, READY, STOPPED, type PollState, type Waker } from '../internal/protocol';
+import { parkThrough, PENDING, READY, STOPPED, type PollState, type Waker } from '../internal/protocol';
 import { Receiver, type AbortOptions } from '../Receiver';
 
 /**
@@ -144,13 +144,8 @@ export class Merge<T> extends Receiver<T> {
   /** @internal */
   override _park(waker: Waker): PollState {
     // The fan-in parks only when no source is ready; one that turns up stopped is finished
-    // here, and parking is tried again.
-    for (;;) {
-      const state = this._poll();
-      if (state !== PENDING || this.fanIn._park(waker) === PENDING) {
-        return state;
-      }
-    }
+    // by the poll, and parking is tried again.
+    return parkThrough(this, this.fanIn, waker);
   }
 
   /** @internal */

@@ -271,7 +271,7 @@ export class Timer extends Receiver<Date> {
   }
 
   /** @internal */
-  protected override _parked(): void {
+  override _parked(): void {
     this.armAlarm();
   }
 
