@@ -381,10 +381,11 @@ class AnycastReceiver<T> extends Receiver<T> {
   }
 
   /** @internal */
-  override _parked(): void {
+  override _parked(): boolean {
     if (!this.closed && !this.core.closed) {
       this.core.waitingReceivers.pushNode(this.waitingNode);
     }
+    return false;
   }
 
   /** @internal */

@@ -196,8 +196,9 @@ export class BroadcastReceiver<T> extends Receiver<T> {
   }
 
   /** @internal */
-  override _parked(): void {
+  override _parked(): boolean {
     this.link.strong = this;
+    return false;
   }
 
   /** @internal */

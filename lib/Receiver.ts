@@ -287,8 +287,13 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
     return true;
   }
 
-  /** @internal Called after a waker was added (it may make the receiver ready). */
-  _parked(): void {}
+  /**
+   * @internal Called after a waker was added; returns whether it may have changed where the
+   * receiver stands (see `WakerSet.register`). The base records nothing.
+   */
+  _parked(): boolean {
+    return false;
+  }
 
   /** @internal Called when the last waker left. */
   protected _idle(): void {}
@@ -351,10 +356,7 @@ class Taker<T> implements Waker {
 
   wake(): void {
     if (this.resolve !== undefined) {
-      const receiver = this.receiver;
-      // receive() has just polled PENDING: a receiver that parks its own wakers can skip the poll
-      // that starts _park(); one that delegates waiting (map(), filter(), Merge) parks as usual.
-      this.settleIfReady(receiver._park === parkOwnWakers ? receiver._register(this) : receiver._park(this));
+      this.settleIfReady(this.receiver._park(this));
     }
   }
 

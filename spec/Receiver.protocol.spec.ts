@@ -53,11 +53,13 @@ class Manual extends Receiver<number> {
     return this._waited;
   }
 
-  override _parked(): void {
+  override _parked(): boolean {
     this.log.push('parked');
     const hook = this.onParked;
     this.onParked = undefined;
     hook?.();
+    // The hook may make it ready: registration must poll again.
+    return hook !== undefined;
   }
 
   protected override _idle(): void {

@@ -170,7 +170,7 @@ export class FanIn<T> implements PollProtocol {
    * already holding one, starting at the cursor (a bridged receiver answers in the order it was
    * asked), and stops at a source that turns out ready.
    */
-  _parked(): void {
+  _parked(): boolean {
     const count = this.sources.length;
     for (let step = 0; step < count; step++) {
       const index = (this.cursor + step) % count;
@@ -179,10 +179,12 @@ export class FanIn<T> implements PollProtocol {
       }
       const state = (this.sources[index] as Source<T>)._park(this.sourceWakers[index] as Waker);
       if (state !== PENDING) {
-        return;
+        return true;
       }
       this.parked[index] = true;
     }
+    // Parking on a source runs its hooks (a timer's, a bridged receiver's ready()): poll again.
+    return true;
   }
 
   private unparkFromSources(): void {

@@ -2,8 +2,13 @@ import { PENDING, type PollState, type Waker } from './protocol';
 
 /** What {@link WakerSet.register} needs of the source that parks. @internal */
 export interface Registrar {
-  /** Called after the waker was added; it may make the source ready. */
-  _parked(): void;
+  /**
+   * Called after the waker was added. Returns whether it may have changed where the source
+   * stands (a timer's action that a scheduler runs at once, a fan-in that found a source ready):
+   * then registration polls again. A hook that only records the waiter (joins a waiting line)
+   * returns `false`, and no poll is needed unless a wake round ran meanwhile.
+   */
+  _parked(): boolean;
   _poll(): PollState;
   _unpark(waker: Waker): void;
 }
@@ -26,6 +31,8 @@ export class WakerSet {
   private others: Waker[] | undefined;
   /** The wakers of the round under way, so that `remove()` can clear a slot not yet called. */
   private round: (Waker | undefined)[] | undefined;
+  /** Set by a wake round while a waker is held: registration must poll again. */
+  private wokeWhileHeld = false;
   /** The waker a `_park()` is registering right now; a wake round leaves it parked. */
   private registering: Waker | undefined;
   /** The wakers of outer `_park()` calls, when parks nest (rare): held too. */
@@ -102,11 +109,18 @@ export class WakerSet {
   register(waker: Waker, source: Registrar): PollState {
     this.add(waker);
     this.hold(waker);
-    let after: PollState;
+    const outerWoke = this.wokeWhileHeld;
+    this.wokeWhileHeld = false;
+    let after: PollState = PENDING;
     try {
-      source._parked();
-      after = source._poll();
+      // A state change is announced by a wake round (which the held waker sits out) or by the
+      // hook itself; without either, the poll that said PENDING still holds.
+      if (source._parked() || this.wokeWhileHeld) {
+        after = source._poll();
+      }
     } finally {
+      // A round seen by a nested registration was seen by the outer one too.
+      this.wokeWhileHeld ||= outerWoke;
       this.release();
     }
     if (after !== PENDING) {
@@ -130,6 +144,7 @@ export class WakerSet {
 
   private wakeOne(waker: Waker): void {
     if (waker === this.registering || this.outerRegistering?.includes(waker) === true) {
+      this.wokeWhileHeld = true;
       this.add(waker);
     } else {
       waker.wake();

@@ -18,7 +18,10 @@
  *    registered. A source that becomes ready while the waker registers (a timer whose delay-0
  *    action runs synchronously, a send from a user callback) is seen by the re-check that ends
  *    `_park()`; then the waker is taken back and the state returned. So a parked waker misses no
- *    change, and a waker is never called from inside the `_park()` that registered it.
+ *    change, and a waker is never called from inside the `_park()` that registered it. Every
+ *    change of state is announced by a wake round, so the re-check polls when a round ran during
+ *    the registration or when the registration hook says it may have changed the state itself
+ *    (a timer arming its action, a fan-in parking on its sources); see `WakerSet.register`.
  * 3. **A waker fires at most once per park.** A registered waker is called once when the state
  *    may have left PENDING (spuriously is allowed: the woken party polls again), and is then no
  *    longer registered. `_unpark(waker)` takes a registered waker back, idempotently; from then on

@@ -271,8 +271,9 @@ export class Timer extends Receiver<Date> {
   }
 
   /** @internal */
-  override _parked(): void {
+  override _parked(): boolean {
     this.armAlarm();
+    return true;
   }
 
   /** @internal */
