@@ -106,16 +106,9 @@ function defineFilteredReceiver() {
       this.pollable._unpark(waker);
     }
 
+    /** Only after `_poll()` said READY, which leaves a message (or an error) held. */
     _take(): Taken<T> {
-      const taken = this._takeHeld();
-      if (taken !== undefined) {
-        return taken;
-      }
-      try {
-        return { failed: false, value: this.consume(), giveBack: undefined };
-      } catch (error) {
-        return { failed: true, value: error, giveBack: undefined };
-      }
+      return this._takeHeld() as Taken<T>;
     }
 
     _takeHeld(): Taken<T> | undefined {

@@ -121,7 +121,7 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
         return consumeNow(this);
       }
       const taker = (this._taker ??= new Taker(this)) as Taker<T>;
-      return taker.take() ?? new PendingWait(this, consumeFrom, undefined, true).promise;
+      return taker.take() ?? new PendingWait(this, consumeFrom, undefined).promise;
     }
     const signal = checkSignal(options?.signal);
     const source = pollableOf(this);
@@ -130,7 +130,7 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
       return consumeNow(source);
     }
     // On a stopped receiver consume() throws its ReceiverStoppedError, with the cause it knows.
-    return new PendingWait(source, consumeFrom, signal, true).promise;
+    return new PendingWait(source, consumeFrom, signal).promise;
   }
 
   /**
@@ -277,13 +277,13 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
     const wakers = this._wakers;
     const sole = wakers.sole;
     const taker = this._taker;
-    if (sole === undefined || (sole !== taker && !(sole instanceof PendingWait && sole.consumes))) {
+    if (sole === undefined || sole !== taker) {
       return false;
     }
     // Not a wake round: the one waiter is settled with the message, and nobody waits after it.
     wakers.removeSole();
     this._idle();
-    (sole as Taker<T> | PendingWait<T>).takeDirect(message);
+    (taker as Taker<T>).takeDirect(message);
     return true;
   }
 

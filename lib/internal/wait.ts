@@ -28,8 +28,6 @@ export class PendingWait<R, S extends PollProtocol = PollProtocol> implements Wa
     private readonly source: S,
     private readonly settle: Settle<S, R>,
     signal: AbortSignal | undefined,
-    /** Whether a wake consumes at once (`receive()`), so that {@link PendingWait.takeDirect} may stand for it. */
-    readonly consumes = false,
   ) {
     this.promise = new Promise<R>((resolve, reject) => {
       this.resolve = resolve;
@@ -75,19 +73,6 @@ export class PendingWait<R, S extends PollProtocol = PollProtocol> implements Wa
       return;
     }
     this.resolve(result);
-  }
-
-  /**
-   * Settles a `receive()` with `message` handed to it directly by its source, which skips its
-   * buffer: only when this wait is the one waker parked and consumes at once on a wake (so the
-   * result is the same as pushing, waking and consuming), and the buffer was empty (so order
-   * holds). The fast path of a fan-out.
-   */
-  takeDirect(message: R): void {
-    // The source has already taken this waker back; only the listener is left to end.
-    this.settled = true;
-    this.stopListening?.();
-    this.resolve(message);
   }
 
   /** Ends the wait now, resolving with `result`; nothing is taken. */
