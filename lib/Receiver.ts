@@ -34,14 +34,18 @@ export interface AbortOptions {
  *   receiver has stopped; it stays ready, resolving at once, until `consume()`.
  * - **Consumers:** one consumer at a time. Concurrent `ready()` calls all resolve when a message
  *   is ready and `consume()` hands it to one of them; concurrent `receive()` calls and iterators
- *   each wait for a message of their own. For several consumers, make several receivers.
+ *   each wait for a message of their own, the one that waited longest first. For several
+ *   consumers, make several receivers.
  * - **Cancellation:** an aborted `ready()` or `receive()` rejects with the signal's reason and
  *   takes nothing: every message stays in place for the next call.
  * - **Observable:** cold. While subscribed it takes messages and emits them synchronously, in
  *   the call stack that made them ready; it completes when the receiver stops and errors with
  *   the receiver's error. Unsubscribing stops taking messages and loses none.
  * - **Not guaranteed:** a message that is a thenable is adopted by `receive()` and `for await`,
- *   as by every promise; use `ready()` + `consume()` or the Observable to get it as it is.
+ *   as by every promise; use `ready()` + `consume()` or the Observable to get it as it is. The
+ *   longest-waiting-first order between concurrent `receive()` calls on one receiver does not
+ *   hold for a call made from inside a callback that runs while waiters are being woken (a
+ *   `map()` function): it may be served before an older call.
  *
  * @example
  * ```ts
