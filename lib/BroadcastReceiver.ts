@@ -176,7 +176,8 @@ export class BroadcastReceiver<T> extends Receiver<T> {
       this.announced = true;
       return READY;
     }
-    return this.isStopped() ? STOPPED : PENDING;
+    // The buffer is empty here: stopped is the flags alone (this runs once per receive()).
+    return this.closedByUser || this.channelClosed ? STOPPED : PENDING;
   }
 
   /** @internal Called by the channel for every message. */
