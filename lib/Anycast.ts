@@ -4,7 +4,7 @@ import { checkSignal, listenForAbort } from './internal/abortable';
 import { releaseWhenCollected, type Releasable } from './internal/collected';
 import { Deque } from './internal/Deque';
 import { PENDING, PROTOCOL_VERSION, READY, STOPPED, type PollState } from './internal/protocol';
-import type { ChannelSender } from './internal/SenderObserver';
+import { brandChannelSender, type ChannelSender } from './internal/SenderObserver';
 import type { Taken } from './internal/taken';
 import { checkOptions, checkPositiveInteger } from './internal/validate';
 import { waitNode, WaitQueue, type WaitNode } from './internal/WaitQueue';
@@ -236,6 +236,7 @@ class AnycastCore<T> {
 class AnycastSender<T> extends Sender<T> implements ChannelSender<T> {
   constructor(private readonly core: AnycastCore<T>) {
     super();
+    brandChannelSender(this);
   }
 
   send(message: T, options?: AbortOptions): Promise<void> {

@@ -7,7 +7,7 @@ import type { BroadcastReceiver } from './BroadcastReceiver';
 import { ChannelError, ReceiverError, ReceiverStoppedError, SenderError } from './errors';
 import { carryBrand } from './internal/brand';
 import type { PollState, Waker } from './internal/protocol';
-import { SenderObserver, type ChannelSender } from './internal/SenderObserver';
+import { brandChannelSender, SenderObserver, type ChannelSender } from './internal/SenderObserver';
 import { checkString } from './internal/validate';
 import { Receiver, type AbortOptions } from './Receiver';
 import type { Sender, SenderObserverOptions } from './Sender';
@@ -38,6 +38,7 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
     }
     constructingHandle.allowed = false;
     super(PROTOCOL_VERSION);
+    brandChannelSender(this);
   }
 
   /** @internal */

@@ -3,7 +3,7 @@ import { BroadcastReceiver, type BroadcastHub, type ReceiverLink } from './Broad
 import { ChannelClosedError, SenderError } from './errors';
 import { checkSignal } from './internal/abortable';
 import { Deque } from './internal/Deque';
-import type { ChannelSender } from './internal/SenderObserver';
+import { brandChannelSender, type ChannelSender } from './internal/SenderObserver';
 import { checkOptions, checkString } from './internal/validate';
 import { Peekable } from './Peekable';
 import type { AbortOptions } from './Receiver';
@@ -303,6 +303,7 @@ function reportUnhandledError(error: unknown): void {
 class BroadcastSender<T> extends Sender<T> implements ChannelSender<T> {
   constructor(private readonly core: BroadcastCore<T>) {
     super();
+    brandChannelSender(this);
   }
 
   send(message: T, options?: AbortOptions): Promise<void> {

@@ -18,7 +18,21 @@ export interface ChannelSender<T> {
 
 /** @internal */
 export function isChannelSender<T>(sender: Sender<T>): sender is Sender<T> & ChannelSender<T> {
-  return typeof (sender as Partial<ChannelSender<T>>)._trySend === 'function';
+  // A brand, not a method name: a user's Sender with a `_trySend` of its own is not misread.
+  return (sender as Partial<Record<typeof CHANNEL_SENDER, unknown>>)[CHANNEL_SENDER] === true;
+}
+
+/**
+ * The brand of the library's own senders (a `Symbol.for` key, so that two copies of the package
+ * know each other's): set on each instance by its constructor.
+ *
+ * @internal
+ */
+export const CHANNEL_SENDER: unique symbol = Symbol.for('rx-channels.channelSender') as never;
+
+/** Brands `sender` as one of the library's own (see {@link isChannelSender}). @internal */
+export function brandChannelSender(sender: object): void {
+  (sender as Record<symbol, boolean>)[CHANNEL_SENDER] = true;
 }
 
 /** What {@link ChannelFeed} tells its owner. @internal */

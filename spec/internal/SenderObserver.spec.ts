@@ -110,6 +110,23 @@ describe('SenderObserver', () => {
     expect(sender.sent).toEqual([1, 2, 3]);
   });
 
+  it('a sender written outside the library with a `_trySend` of its own is still sent to through send(): senders are known by a brand, not a method name', async () => {
+    class Lookalike extends RecordingSender {
+      tried = 0;
+      _trySend(): boolean {
+        this.tried++;
+        return true;
+      }
+    }
+    const sender = new Lookalike();
+    of(1, 2).subscribe(new SenderObserver(sender, {}));
+    for (let turn = 0; turn < 3; turn++) {
+      await flushMicrotasks();
+    }
+    expect(sender.tried).toBe(0);
+    expect(sender.sent).toEqual([1, 2]);
+  });
+
   it('on a sender written outside the library, sends nothing more once idle, and resumes for a later value', async () => {
     const sender = new RecordingSender();
     const source = new Subject<number>();
