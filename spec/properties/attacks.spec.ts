@@ -362,9 +362,9 @@ describe('attacks: Merge / select() / Select', () => {
 });
 
 describe('attacks: Timer', () => {
-  // Was a bug, now fixed: PollableReceiver._park() re-checks with _poll() after `registering` is cleared, and
-  // Timer._poll() calls _wake() when it fires: a clock that reached the tick while the alarm was
-  // armed makes the re-check wake the waker being registered, from inside its own _park().
+  // Was a bug, now fixed: the receivers' _park() re-checked with _poll() after `registering` was
+  // cleared, and Timer._poll() calls _wake() when it fires: a clock that reached the tick while the
+  // alarm was armed made the re-check wake the waker being registered, from inside its own _park().
   it('a waker is never called from inside the _park() that registers it (clock moves while arming)', () => {
     let clock: ReturnType<typeof manualScheduler> | undefined = undefined;
     let moved = false;
