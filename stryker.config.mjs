@@ -12,9 +12,10 @@ const baseJestConfig = require('./jest.config.js');
 
 /** The specs of the channels, receivers, errors, logger and lib/internal/. */
 const CORE_SPECS = [
-  '**/spec/{Anycast,Broadcast,Bidirectional,Peekable,Receiver,Sender,errors,logger}.spec.ts',
+  '**/spec/{Anycast,Broadcast,BroadcastReceiver,Bidirectional,Peekable,Receiver,Receiver.protocol,MappedReceiver,FilteredReceiver,Sender,errors,logger}.spec.ts',
   '**/spec/internal/*.spec.ts',
-  '**/spec/properties/{anycast,broadcast}.model.spec.ts',
+  '**/spec/properties/{anycast,broadcast,protocol}.model.spec.ts',
+  '**/spec/properties/attacks*.spec.ts',
   '**/spec/reliability/badInput.spec.ts',
 ];
 const testMatch = process.env.RX_CHANNELS_MUTATION_SPECS === 'core' ? CORE_SPECS : baseJestConfig.testMatch;
