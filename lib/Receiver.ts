@@ -42,10 +42,7 @@ export interface AbortOptions {
  *   the call stack that made them ready; it completes when the receiver stops and errors with
  *   the receiver's error. Unsubscribing stops taking messages and loses none.
  * - **Not guaranteed:** a message that is a thenable is adopted by `receive()` and `for await`,
- *   as by every promise; use `ready()` + `consume()` or the Observable to get it as it is. The
- *   longest-waiting-first order between concurrent `receive()` calls on one receiver does not
- *   hold for a call made from inside a callback that runs while waiters are being woken (a
- *   `map()` function): it may be served before an older call.
+ *   as by every promise; use `ready()` + `consume()` or the Observable to get it as it is.
  *
  * @example
  * ```ts
@@ -339,6 +336,8 @@ function consumeNow<T>(source: Source<T>): Promise<T> {
 class Taker<T> implements Waker {
   private resolve: ((message: T) => void) | undefined;
   private reject: ((reason: unknown) => void) | undefined;
+  /** Set while the message is being taken; a wake then finds nothing to do. */
+  private settling = false;
 
   constructor(private readonly receiver: Receiver<T>) {}
 
@@ -359,7 +358,7 @@ class Taker<T> implements Waker {
   }
 
   wake(): void {
-    if (this.resolve !== undefined) {
+    if (this.resolve !== undefined && !this.settling) {
       this.settleIfReady(this.receiver._park(this));
     }
   }
@@ -372,26 +371,34 @@ class Taker<T> implements Waker {
     resolve(message);
   }
 
-  /** Takes the message in the tick the receiver was found ready (or its stop error). */
+  /**
+   * Takes the message in the tick the receiver was found ready (or its stop error). The waiter
+   * stays busy until the message is taken: a `receive()` made from inside `consume()` (a `map()`
+   * function) gets a waiter of its own and queues behind the others, instead of this one.
+   */
   private settleIfReady(state: PollState): void {
-    if (state === PENDING) {
+    if (state === PENDING || this.settling) {
       return;
     }
-    const resolve = this.resolve as (message: T) => void;
-    const reject = this.reject as (reason: unknown) => void;
-    this.resolve = undefined;
-    this.reject = undefined;
+    this.settling = true;
     let message: T;
     try {
       message = this.receiver.consume();
     } catch (error) {
-      reject(error);
+      this.release().reject(error);
       return;
     }
-    resolve(message);
+    this.release().resolve(message);
+  }
+
+  private release(): { readonly resolve: (message: T) => void; readonly reject: (reason: unknown) => void } {
+    const settled = { resolve: this.resolve as (message: T) => void, reject: this.reject as (reason: unknown) => void };
+    this.resolve = undefined;
+    this.reject = undefined;
+    this.settling = false;
+    return settled;
   }
 }
-
 /** The base class's `_park()`, which receivers that delegate waiting override (compared, never called). */
 // eslint-disable-next-line @typescript-eslint/unbound-method -- only compared by identity
 const parkOwnWakers: Receiver<unknown>['_park'] = Receiver.prototype._park;

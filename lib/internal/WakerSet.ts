@@ -31,6 +31,14 @@ export class WakerSet {
   private others: Waker[] | undefined;
   /** The wakers of the round under way, so that `remove()` can clear a slot not yet called. */
   private round: (Waker | undefined)[] | undefined;
+  /** Every waker of the round under way, called or not: those that park again keep their turn. */
+  private roundMembers: Set<Waker> | undefined;
+  /**
+   * Wakers that parked for the first time during a round (a `receive()` made from a `map()`
+   * function that the round ran): they wait behind the round's wakers that park again, so that a
+   * round never lets a newcomer overtake an older waiter.
+   */
+  private late: Waker[] | undefined;
   /** Set by a wake round while a waker is held: registration must poll again. */
   private wokeWhileHeld = false;
   /** The waker a `_park()` is registering right now; a wake round leaves it parked. */
@@ -38,12 +46,20 @@ export class WakerSet {
   /** The wakers of outer `_park()` calls, when parks nest (rare): held too. */
   private outerRegistering: Waker[] | undefined;
 
-  /** `single` is set whenever any waker is parked: `remove()` moves the next one into it. */
+  /** `single` is set whenever any waker is parked (but the late ones): `remove()` moves the next one into it. */
   get isEmpty(): boolean {
-    return this.single === undefined;
+    return this.single === undefined && this.late === undefined;
   }
 
   add(waker: Waker): void {
+    if (this.roundMembers !== undefined && !this.roundMembers.has(waker)) {
+      (this.late ??= []).push(waker);
+      return;
+    }
+    this.append(waker);
+  }
+
+  private append(waker: Waker): void {
     if (this.single === undefined) {
       this.single = waker;
     } else {
@@ -52,6 +68,12 @@ export class WakerSet {
   }
 
   remove(waker: Waker): void {
+    if (this.late !== undefined) {
+      clearSlot(this.late, waker, true);
+      if (this.late.length === 0) {
+        this.late = undefined;
+      }
+    }
     if (this.single === waker) {
       this.single = this.others?.shift();
     } else {
@@ -64,6 +86,7 @@ export class WakerSet {
 
   /** Calls every parked waker once and forgets it; a waker parked again during the round waits for the next. */
   wakeAll(): void {
+    this.admitLate();
     const single = this.single;
     if (single === undefined) {
       return;
@@ -78,7 +101,9 @@ export class WakerSet {
     }
     const round: (Waker | undefined)[] = [single, ...others];
     const outer = this.round;
+    const outerMembers = this.roundMembers;
     this.round = round;
+    this.roundMembers = new Set(round as Waker[]);
     for (let index = 0; index < round.length; index++) {
       const waker = round[index];
       round[index] = undefined;
@@ -87,11 +112,29 @@ export class WakerSet {
       }
     }
     this.round = outer;
+    this.roundMembers = outerMembers;
+    if (outerMembers === undefined) {
+      this.admitLate();
+    }
+  }
+
+  /** Appends the wakers that parked during a round, behind those of the round that parked again. */
+  private admitLate(): void {
+    const late = this.late;
+    if (late === undefined) {
+      return;
+    }
+    this.late = undefined;
+    for (const waker of late) {
+      this.append(waker);
+    }
   }
 
   /** The one waker parked, when exactly one is and no `_park()` is registering one; else `undefined`. */
   get sole(): Waker | undefined {
-    return this.others === undefined && this.registering === undefined ? this.single : undefined;
+    return this.others === undefined && this.registering === undefined && this.late === undefined
+      ? this.single
+      : undefined;
   }
 
   /** Takes back the {@link WakerSet.sole} waker: the set is empty afterwards. */
@@ -145,7 +188,7 @@ export class WakerSet {
   private wakeOne(waker: Waker): void {
     if (waker === this.registering || this.outerRegistering?.includes(waker) === true) {
       this.wokeWhileHeld = true;
-      this.add(waker);
+      this.append(waker);
     } else {
       waker.wake();
     }

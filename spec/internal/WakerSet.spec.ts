@@ -94,6 +94,27 @@ describe('WakerSet', () => {
 });
 
 describe('WakerSet during a round', () => {
+  it("a waker that parks for the first time during a round waits behind the round's wakers that park again", () => {
+    const log: string[] = [];
+    const set = new WakerSet();
+    const newcomer = recordingWaker(log, 'newcomer');
+    // `first` brings a newcomer in (a receive() made from a map() function); `second` parks again.
+    const first = recordingWaker(log, 'first', () => set.add(newcomer));
+    const second: Waker = {
+      wake: () => {
+        log.push('second');
+        set.add(second);
+      },
+    };
+    set.add(first);
+    set.add(second);
+    set.wakeAll();
+    expect(log).toEqual(['first', 'second']);
+    expect(set.isEmpty).toBe(false);
+    set.wakeAll();
+    expect(log).toEqual(['first', 'second', 'second', 'newcomer']);
+  });
+
   it('a waker removed during a round, before its turn, is not called', () => {
     const log: string[] = [];
     const set = new WakerSet();

@@ -190,34 +190,30 @@ describe('attacks: receive() waiter (Taker) and order', () => {
     expect(all.sort()).toEqual([1, 2, 3]);
   });
 
-  // Found a bug (HEAD 2205692 and before; not specific to the Taker: two PendingWaits do the
-  // same). A wake round empties the WakerSet and calls the wakers in order; each one parks again
-  // when it finds nothing. fn runs inside the first waker's consume(), and a receive() called
-  // there parks into the emptied set *before* the round's later wakers (the second receive()) park
-  // again, so it jumps the line: the second receive() gets 3 and the third gets 2.
-  // Suggested fix: in WakerSet, while a round runs, park wakers that are not members of the round
-  // after the members still to be called (e.g. keep the round's uncalled members at the front of
-  // the set and append newcomers behind them), so that a round never reorders waiters.
-  it.failing(
-    'Broadcast: a receive() called from inside map(fn) queues behind the receive() calls made before it',
-    async () => {
-      const channel = new Broadcast<number>('b');
-      const sender = channel.newSender();
-      let late: Promise<number> | undefined;
-      const mapped: Receiver<number> = channel.newReceiver().map((n) => {
-        if (n === 1) late = mapped.receive(); // called while the wake round of 1 runs
-        return n;
-      });
-      const first = track(mapped.receive()); // the Taker
-      const second = track(mapped.receive()); // a PendingWait, parked after the Taker
-      await sender.send(1);
-      const third = track(late as Promise<number>);
-      await sender.send(2);
-      await sender.send(3);
-      await flushMicrotasks();
-      expect(states(first, second, third)).toEqual([1, 2, 3]);
-    },
-  );
+  // Was a bug, now fixed (HEAD 2205692 and before; not specific to the Taker: two PendingWaits did
+  // the same). A wake round empties the WakerSet and calls the wakers in order; each one parks
+  // again when it finds nothing. fn runs inside the first waker's consume(), and a receive() called
+  // there parked into the emptied set *before* the round's later wakers (the second receive())
+  // parked again, so it jumped the line. Now wakers that park for the first time during a round
+  // wait behind the round's wakers (WakerSet's late list), and the reusable receive() waiter stays
+  // busy until its message is taken.
+  it('Broadcast: a receive() called from inside map(fn) queues behind the receive() calls made before it', async () => {
+    const channel = new Broadcast<number>('b');
+    const sender = channel.newSender();
+    let late: Promise<number> | undefined;
+    const mapped: Receiver<number> = channel.newReceiver().map((n) => {
+      if (n === 1) late = mapped.receive(); // called while the wake round of 1 runs
+      return n;
+    });
+    const first = track(mapped.receive()); // the Taker
+    const second = track(mapped.receive()); // a PendingWait, parked after the Taker
+    await sender.send(1);
+    const third = track(late as Promise<number>);
+    await sender.send(2);
+    await sender.send(3);
+    await flushMicrotasks();
+    expect(states(first, second, third)).toEqual([1, 2, 3]);
+  });
 
   it('Event: two concurrent receive() calls each get a set() of their own', async () => {
     const event = new Event();
