@@ -68,7 +68,7 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
    * whose `channel` is the Bidirectional and whose own `cause` is the {@link ChannelClosedError}.
    */
   send(message: S, options?: AbortOptions): Promise<void> {
-    // A promise chain, not an async function: zone.js cannot see native await.
+    // A promise chain: zone.js cannot see the continuation of a native `await`.
     return this.sender.send(message, options).then(undefined, (error: unknown) => {
       if (error instanceof SenderError && error.cause instanceof ChannelError) {
         throw new SenderError(error.message, this, { cause: this.channelError(error.cause) });

@@ -161,8 +161,8 @@ export class ChannelFeed<T> {
   }
 
   /**
-   * One `send()` at a time over `queue`, for a sender written outside the library. A promise
-   * chain, not an async function: zone.js cannot see native `await`.
+   * One `send()` at a time over `queue`, for a sender written outside the library, as a promise
+   * chain: zone.js cannot see the continuation of a native `await`.
    */
   private pump(): void {
     if (this.pumping) {

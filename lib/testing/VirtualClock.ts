@@ -102,7 +102,7 @@ export class VirtualClock {
     } catch (error) {
       return Promise.reject(error);
     }
-    // Promise chains, not async functions, in all of lib/: zone.js cannot see native `await`.
+    // Promise chains in all of lib/: zone.js cannot see the continuation of a native `await`.
     const step = (): Promise<void> =>
       nextTurn().then(() => {
         if (this.runNextDueBy(time)) {
