@@ -357,13 +357,9 @@ class AnycastReceiver<T> extends Receiver<T> {
   }
 
   /** The reserved message with its way back to the channel, for a `filter()` that holds it. */
-  _take(): Taken<T> {
+  _take(): Taken<T> | undefined {
     if (!this.reservation.holding) {
-      try {
-        return { failed: false, value: this.consume(), giveBack: undefined };
-      } catch (error) {
-        return { failed: true, value: error, giveBack: undefined };
-      }
+      return undefined;
     }
     const message = this.reservation.take();
     const core = this.core;

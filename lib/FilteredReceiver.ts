@@ -59,7 +59,7 @@ function defineFilteredReceiver() {
     }
 
     consume(): T {
-      const taken = this._takeHeld();
+      const taken = this._take();
       if (taken === undefined) {
         // The wrapped receiver's own stop error, as map() gives it: it carries the cause.
         if (this.stopped) {
@@ -106,12 +106,8 @@ function defineFilteredReceiver() {
       this.pollable._unpark(waker);
     }
 
-    /** Only after `_poll()` said READY, which leaves a message (or an error) held. */
-    _take(): Taken<T> {
-      return this._takeHeld() as Taken<T>;
-    }
-
-    _takeHeld(): Taken<T> | undefined {
+    /** The held message with its way back, taken out of the filter; `undefined` when none is held. */
+    _take(): Taken<T> | undefined {
       const taken = this.held.taken;
       if (taken === undefined) {
         return undefined;

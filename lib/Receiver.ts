@@ -276,9 +276,8 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
    */
   protected _handDirect(message: T): boolean {
     const wakers = this._wakers;
-    const sole = wakers.sole;
     const taker = this._taker;
-    if (sole === undefined || sole !== taker) {
+    if (taker === undefined || wakers.sole !== taker) {
       return false;
     }
     // Not a wake round: the one waiter is settled with the message, and nobody waits after it.
@@ -343,7 +342,7 @@ class Taker<T> implements Waker {
 
   /** Waits for one `receive()`; `undefined` when this waker is busy with another call (which then gets a waiter of its own). */
   take(): Promise<T> | undefined {
-    if (this.resolve !== undefined) {
+    if (this.resolve !== undefined || this.settling) {
       return undefined;
     }
     const promise = new Promise<T>((resolve, reject) => {
@@ -358,7 +357,7 @@ class Taker<T> implements Waker {
   }
 
   wake(): void {
-    if (this.resolve !== undefined && !this.settling) {
+    if (this.resolve !== undefined) {
       this.settleIfReady(this.receiver._park(this));
     }
   }
@@ -377,26 +376,21 @@ class Taker<T> implements Waker {
    * function) gets a waiter of its own and queues behind the others, instead of this one.
    */
   private settleIfReady(state: PollState): void {
-    if (state === PENDING || this.settling) {
+    if (state === PENDING) {
       return;
     }
     this.settling = true;
-    let message: T;
-    try {
-      message = this.receiver.consume();
-    } catch (error) {
-      this.release().reject(error);
-      return;
-    }
-    this.release().resolve(message);
-  }
-
-  private release(): { readonly resolve: (message: T) => void; readonly reject: (reason: unknown) => void } {
-    const settled = { resolve: this.resolve as (message: T) => void, reject: this.reject as (reason: unknown) => void };
+    const resolve = this.resolve as (message: T) => void;
+    const reject = this.reject as (reason: unknown) => void;
     this.resolve = undefined;
     this.reject = undefined;
-    this.settling = false;
-    return settled;
+    try {
+      resolve(this.receiver.consume());
+    } catch (error) {
+      reject(error);
+    } finally {
+      this.settling = false;
+    }
   }
 }
 /** The base class's `_park()`, which receivers that delegate waiting override (compared, never called). */

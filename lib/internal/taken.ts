@@ -20,7 +20,8 @@ export type Taken<T> = (
 
 /** A receiver that can say where a taken message goes back. @internal */
 export interface Taking<T> {
-  _take(): Taken<T>;
+  /** The held message with its way back; `undefined` when none is held (then `consume()` decides). */
+  _take(): Taken<T> | undefined;
 }
 
 /**
@@ -30,9 +31,9 @@ export interface Taking<T> {
  * @internal
  */
 export function takeFrom<T>(source: Source<T>): Taken<T> {
-  const taking = source as Partial<Taking<T>>;
-  if (typeof taking._take === 'function') {
-    return taking._take();
+  const taken = (source as Partial<Taking<T>>)._take?.();
+  if (taken !== undefined) {
+    return taken;
   }
   try {
     return { failed: false, value: source.consume(), giveBack: undefined };

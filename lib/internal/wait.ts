@@ -94,19 +94,6 @@ export class PendingWait<R, S extends PollProtocol = PollProtocol> implements Wa
   }
 }
 
-/**
- * Waits until `source` leaves PENDING and settles with `settle(state)`; see {@link PendingWait}.
- *
- * @internal
- */
-export function waitFor<R>(
-  source: PollProtocol,
-  signal: AbortSignal | undefined,
-  settle: (state: PollState) => R,
-): PendingWait<R> {
-  return new PendingWait(source, (_source, state) => settle(state), signal);
-}
-
 const TRUE = Promise.resolve(true);
 const FALSE = Promise.resolve(false);
 const isReady = (_source: PollProtocol, state: PollState): boolean => state === READY;

@@ -101,8 +101,9 @@ export class Merge<T> extends Receiver<T> {
         }
         // The source stopped after it was announced: it leaves, and another may be ready.
         this.fanIn.finish(index);
-        if (this._poll() !== READY) {
-          throw this._poll() === STOPPED ? new ReceiverStoppedError(this) : this._notReady();
+        const state = this._poll();
+        if (state !== READY) {
+          throw state === STOPPED ? new ReceiverStoppedError(this) : this._notReady();
         }
       }
     }
