@@ -38,9 +38,13 @@ export interface AbortOptions {
  *   consumers, make several receivers.
  * - **Cancellation:** an aborted `ready()` or `receive()` rejects with the signal's reason and
  *   takes nothing: every message stays in place for the next call.
- * - **Observable:** cold. While subscribed it takes messages and emits them synchronously, in
- *   the call stack that made them ready; it completes when the receiver stops and errors with
- *   the receiver's error. Unsubscribing stops taking messages and loses none.
+ * - **Observable:** shared, as RxJS `share()` shares a source. The receiver stays one consumer
+ *   of its channel: while at least one subscriber is attached it takes messages and emits each,
+ *   synchronously in the call stack that made it ready, to every subscriber attached at that
+ *   moment. It completes when the receiver stops and errors with the receiver's error. When the
+ *   last subscriber leaves (even from inside `next`) it stops taking messages and loses none.
+ *   Taking is the library's own pull protocol (RxJS cannot take on consume); fanning a taken
+ *   message out to the subscribers is what a `Subject` does.
  * - **Not guaranteed:** a message that is a thenable is adopted by `receive()` and `for await`,
  *   as by every promise; use `ready()` + `consume()` or the Observable to get it as it is.
  *
@@ -189,7 +193,8 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
   }
 
   /**
-   * This receiver as a plain cold `Observable`, hiding the receiver API.
+   * This receiver as a plain `Observable`, hiding the receiver API; it shares the receiver's
+   * Observable face (every subscriber gets each message taken while it is attached).
    *
    * @example
    * ```ts

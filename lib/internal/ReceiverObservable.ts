@@ -5,59 +5,114 @@ import { pollableOf } from './ForeignReceiver';
 import { PENDING, STOPPED, type Source, type Waker } from './protocol';
 
 /**
- * Emits every message a receiver has, synchronously, then parks until it has more: the pull
- * protocol under an Observable face (RxJS cannot take on consume). A message is consumed only
- * right before it is emitted and only while the subscriber is open, so unsubscribing (even from
- * inside `next`) leaves every other message in the receiver.
+ * The Observable face of one receiver, shared by all its subscribers as RxJS `share()` shares a
+ * source: the receiver stays one consumer of its channel, and each message it takes is emitted to
+ * every subscriber attached at that moment (a subscriber added from inside `next` gets the
+ * messages after it, as with a `Subject`).
+ *
+ * The taking is our own pull protocol, not RxJS (RxJS cannot take on consume): while at least one
+ * subscriber is attached, the face takes every message the receiver has, synchronously, then
+ * parks until it has more. A message is consumed only right before it is emitted and only while a
+ * subscriber is attached, so when the last one leaves (even from inside `next`) every other
+ * message stays in the receiver. The end is shared too: all subscribers complete when the
+ * receiver stops and error with its error; one that subscribes later polls the receiver afresh
+ * (and so completes at once on a stopped receiver).
  */
-class PollingSubscription<T> implements Waker {
-  constructor(
-    private readonly source: Source<T>,
-    private readonly subscriber: Subscriber<T>,
-  ) {}
+class SharedFace<T> implements Waker {
+  private subscribers: Subscriber<T>[] = [];
+  /** Registered on the source, waiting for a message. */
+  private parked = false;
+  /** Inside {@link drain}: a subscriber added from a `next` joins the running loop. */
+  private draining = false;
 
-  wake(): void {
+  constructor(private readonly source: Source<T>) {}
+
+  add(subscriber: Subscriber<T>): void {
+    this.subscribers.push(subscriber);
+    // Starts taking unless it already waits (parked) or runs (a subscribe from inside `next`).
     this.drain();
   }
 
-  drain(): void {
-    const { source, subscriber } = this;
-    while (!subscriber.closed) {
+  remove(subscriber: Subscriber<T>): void {
+    const index = this.subscribers.indexOf(subscriber);
+    if (index < 0) {
+      return;
+    }
+    this.subscribers.splice(index, 1);
+    if (this.subscribers.length === 0 && this.parked) {
+      this.parked = false;
+      this.source._unpark(this);
+    }
+  }
+
+  wake(): void {
+    this.parked = false;
+    this.drain();
+  }
+
+  private drain(): void {
+    if (this.draining || this.parked) {
+      return;
+    }
+    this.draining = true;
+    try {
+      this.emitAll();
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private emitAll(): void {
+    const source = this.source;
+    while (this.hasOpenSubscriber()) {
       const state = source._park(this);
       if (state === PENDING) {
-        if (subscriber.closed) {
-          // Unsubscribed while it parked (from a filter predicate run by _park()).
-          source._unpark(this);
-        }
+        this.parked = true;
         return;
       }
       if (state === STOPPED) {
-        subscriber.complete();
+        this.end((subscriber) => subscriber.complete());
         return;
       }
       let message: T;
       try {
         message = source.consume();
       } catch (error) {
-        endWithError(subscriber, error);
+        this.end((subscriber) =>
+          error instanceof ReceiverStoppedError ? subscriber.complete() : subscriber.error(error),
+        );
         return;
       }
-      subscriber.next(message);
+      // A copy: subscribers that join or leave from inside `next` change the next round.
+      for (const subscriber of this.subscribers.slice()) {
+        subscriber.next(message);
+      }
     }
   }
 
-  unsubscribe(): void {
-    this.source._unpark(this);
+  /**
+   * Drops the subscribers already closed: one that unsubscribed from inside `next` during its own
+   * `subscribe()` has no teardown registered yet, so it cannot remove itself in time.
+   */
+  private hasOpenSubscriber(): boolean {
+    if (this.subscribers.some((subscriber) => subscriber.closed)) {
+      this.subscribers = this.subscribers.filter((subscriber) => !subscriber.closed);
+    }
+    return this.subscribers.length > 0;
+  }
+
+  /** Ends every subscriber attached now; a later one starts afresh. */
+  private end(signal: (subscriber: Subscriber<T>) => void): void {
+    const ending = this.subscribers;
+    this.subscribers = [];
+    for (const subscriber of ending) {
+      signal(subscriber);
+    }
   }
 }
 
-function endWithError<T>(subscriber: Subscriber<T>, error: unknown): void {
-  if (error instanceof ReceiverStoppedError) {
-    subscriber.complete();
-  } else {
-    subscriber.error(error);
-  }
-}
+/** One shared face per receiver, made at its first subscription. */
+const faces = new WeakMap<Receiver<unknown>, SharedFace<unknown>>();
 
 /**
  * The subscribe logic behind every receiver's Observable face.
@@ -65,7 +120,12 @@ function endWithError<T>(subscriber: Subscriber<T>, error: unknown): void {
  * @internal
  */
 export function observeReceiver<T>(receiver: Receiver<T>, subscriber: Subscriber<T>): TeardownLogic {
-  const subscription = new PollingSubscription(pollableOf(receiver), subscriber);
-  subscription.drain();
-  return () => subscription.unsubscribe();
+  let face = faces.get(receiver) as SharedFace<T> | undefined;
+  if (face === undefined) {
+    face = new SharedFace(pollableOf(receiver));
+    faces.set(receiver, face);
+  }
+  const shared = face;
+  shared.add(subscriber);
+  return () => shared.remove(subscriber);
 }

@@ -1,5 +1,6 @@
 /**
- * Receivers as Observables, in virtual time: cold (messages are taken only while subscribed),
+ * Receivers as Observables, in virtual time: shared (messages are taken only while someone is
+ * subscribed, and each goes to every subscriber attached),
  * complete when the receiver stops, error with its error, and lose nothing at a
  * subscribe/unsubscribe boundary.
  */
@@ -63,7 +64,18 @@ describe('marbles: receivers as Observables', () => {
     });
   });
 
-  describe('cold', () => {
+  describe('shared', () => {
+    it('emits each message to every subscriber attached when it is taken', () => {
+      newTestScheduler().run(({ hot, expectObservable }) => {
+        const channel = new Anycast<string>();
+        const receiver = channel.newReceiver();
+        hot('a-b-c-d|').subscribe(channel.newSender().asObserver({ closeOnComplete: true }));
+        expectObservable(receiver).toBe('a-b-c-d|');
+        expectObservable(receiver.asObservable(), '--^--!').toBe('--b-c');
+        expectObservable(receiver, '----^').toBe('----c-d|');
+      });
+    });
+
     it('takes messages only while subscribed; what comes between subscriptions waits, none is lost', () => {
       newTestScheduler().run(({ hot, expectObservable }) => {
         const channel = new Anycast<string>();
@@ -147,7 +159,7 @@ describe('marbles: receivers as Observables', () => {
       });
     });
 
-    it('a Broadcast receiver is cold; the Broadcast itself is hot', () => {
+    it('a Broadcast receiver buffers for its subscribers; the Broadcast itself is hot', () => {
       const testScheduler = newTestScheduler();
       testScheduler.run(({ hot, expectObservable }) => {
         const channel = new Broadcast<string>('letters');
