@@ -1,10 +1,10 @@
-import { config, Subject, Subscription, type Observable } from 'rxjs';
+import { config, Observable, Subject, Subscription } from 'rxjs';
 import { BroadcastReceiver, type BroadcastHub, type ReceiverLink } from './BroadcastReceiver';
 import { ChannelClosedError, SenderError } from './errors';
 import { checkSignal } from './internal/abortable';
 import { Deque } from './internal/Deque';
 import { brandChannelSender, type ChannelSender } from './internal/SenderObserver';
-import { checkOptions, checkString } from './internal/validate';
+import { checkOptions, checkPositiveInteger, checkString } from './internal/validate';
 import { Peekable } from './Peekable';
 import type { AbortOptions } from './Receiver';
 import { Sender } from './Sender';
@@ -118,6 +118,42 @@ export class Broadcast<T> {
    */
   asObservable(): Observable<T> {
     return this._core.hub.asObservable();
+  }
+
+  /**
+   * An Observable whose every subscription makes its own receiver (with these options: `name`,
+   * `maxsize`, `warnOnOverflow`; with `resendLatest`, the latest message first) and closes it on
+   * unsubscribe. It is what a template's `async` pipe wants: the subscription owns its receiver,
+   * so a destroyed component leaves nothing attached, buffering and warning.
+   *
+   * Unlike {@link Broadcast.asObservable | asObservable()}, each subscription is a receiver:
+   * it counts in `receiverCount`, gets the latest message first with `resendLatest`, and
+   * completes when the channel closes after its buffer drains. Observables have no
+   * back-pressure, so each message is emitted as it is sent (in send order, also for sends made
+   * from inside `next`), and the buffer of `maxsize` only ever holds messages sent from inside a
+   * delivery. Built on a {@link BroadcastReceiver}'s Observable face.
+   *
+   * @throws TypeError or RangeError at once when an option is invalid, naming it.
+   *
+   * @example
+   * ```ts
+   * // In an Angular component: `{{ prices$ | async }}`, detached when the component is destroyed.
+   * readonly prices$ = inject(PriceService).prices.observe({ maxsize: 1, warnOnOverflow: false });
+   * ```
+   */
+  observe(options: BroadcastReceiverOptions = {}): Observable<T> {
+    checkOptions('options', options);
+    if (options.name !== undefined) {
+      checkString('name', options.name);
+    }
+    if (options.maxsize !== undefined) {
+      checkPositiveInteger('maxsize', options.maxsize);
+    }
+    return new Observable<T>((subscriber) => {
+      const receiver = this.newReceiver(options);
+      subscriber.add(() => receiver.close());
+      return receiver.subscribe(subscriber);
+    });
   }
 
   /** Closes the channel (see the class's guarantees). Idempotent. */

@@ -9,7 +9,7 @@ import {
   SenderError,
   toChannel,
 } from 'rx-channels';
-import { config, lastValueFrom, of, Subscriber, toArray } from 'rxjs';
+import { config, firstValueFrom, lastValueFrom, of, Subscriber, toArray } from 'rxjs';
 import { abortListenerCount, flushMicrotasks, reasonOf, settlementOf, thrownBy, track } from './helpers/async';
 import { itLeavesNoAbortListeners } from './helpers/abortListeners';
 import { canCollect, collectUntil } from './helpers/gc';
@@ -473,6 +473,80 @@ describe('Broadcast', () => {
       expect(channel.receiverCount).toBe(0);
       expect(channel.asObservable()).not.toBeInstanceOf(Receiver);
       subscription.unsubscribe();
+    });
+  });
+
+  describe('observe() (Guarantee: each subscription owns its receiver)', () => {
+    it('makes one receiver per subscription and closes it on unsubscribe', async () => {
+      const channel = new Broadcast<number>('prices');
+      const prices = channel.observe();
+      const first: number[] = [];
+      const second: number[] = [];
+      const a = prices.subscribe((n) => first.push(n));
+      expect(channel.receiverCount).toBe(1);
+      const b = prices.subscribe((n) => second.push(n));
+      expect(channel.receiverCount).toBe(2);
+      await channel.newSender().send(1);
+      a.unsubscribe();
+      expect(channel.receiverCount).toBe(1);
+      await channel.newSender().send(2);
+      b.unsubscribe();
+      expect(channel.receiverCount).toBe(0);
+      expect(first).toEqual([1]);
+      expect(second).toEqual([1, 2]);
+    });
+
+    it('an unsubscribe from inside next (take(1)) detaches the receiver', async () => {
+      const channel = new Broadcast<number>('prices', { resendLatest: true });
+      await channel.newSender().send(7);
+      await expect(firstValueFrom(channel.observe())).resolves.toBe(7);
+      expect(channel.receiverCount).toBe(0);
+    });
+
+    it('emits each message as it is sent, in send order also for sends made from inside next', async () => {
+      const channel = new Broadcast<number>('prices');
+      const sender = channel.newSender();
+      const seen: string[] = [];
+      channel.observe().subscribe((n) => {
+        seen.push(`a:${n}`);
+        if (n === 1) {
+          void sender.send(2);
+          void sender.send(3);
+        }
+      });
+      channel.observe().subscribe((n) => seen.push(`b:${n}`));
+      await sender.send(1);
+      expect(seen).toEqual(['a:1', 'b:1', 'a:2', 'b:2', 'a:3', 'b:3']);
+      expect(capture.warnings).toEqual([]);
+    });
+
+    it('honours resendLatest for every subscription', async () => {
+      const channel = new Broadcast<string>('state', { resendLatest: true });
+      await channel.newSender().send('on');
+      const seen: string[] = [];
+      channel.observe().subscribe((s) => seen.push(`a:${s}`));
+      channel.observe().subscribe((s) => seen.push(`b:${s}`));
+      expect(seen).toEqual(['a:on', 'b:on']);
+    });
+
+    it('completes when the channel closes; a subscription after close completes at once', async () => {
+      const channel = new Broadcast<number>('prices');
+      const all = lastValueFrom(channel.observe().pipe(toArray()));
+      await channel.newSender().send(1);
+      await channel.close();
+      await expect(all).resolves.toEqual([1]);
+      await expect(lastValueFrom(channel.observe().pipe(toArray()))).resolves.toEqual([]);
+      expect(channel.receiverCount).toBe(0);
+    });
+
+    it.each([0, -1, 1.5, Number.NaN])('refuses maxsize %p at once with a RangeError naming `maxsize`', (maxsize) => {
+      expect(() => new Broadcast('x').observe({ maxsize })).toThrow(RangeError);
+      expect(() => new Broadcast('x').observe({ maxsize })).toThrow('`maxsize`');
+    });
+
+    it('refuses a name that is not a string and options that are not an object', () => {
+      expect(() => new Broadcast('x').observe({ name: 3 as unknown as string })).toThrow(TypeError);
+      expect(() => new Broadcast('x').observe(7 as unknown as object)).toThrow(TypeError);
     });
   });
 
