@@ -72,7 +72,7 @@ async function heartbeatWithDeadline(): Promise<void> {
     } else if (selectedFrom(selected, deadline)) {
       console.log(`  deadline reached after ${beats} heartbeats`);
       break;
-    } else if (selectedFrom(selected, receiver)) {
+    } else if (selectedFrom(selected, receiver) && !selected.wasStopped && selected.exception === undefined) {
       console.log(`  reading ${selected.message}`);
     }
   }

@@ -44,5 +44,12 @@ export type {
   SelectReservedName,
 } from './util/Select';
 export { Selected } from './util/Selected';
+export type {
+  SelectedBase,
+  SelectedConstructor,
+  SelectedFailure,
+  SelectedMessage,
+  SelectedStop,
+} from './util/Selected';
 export { select, selectedFrom, SelectError, UnhandledSelectedError } from './util/selectLoop';
 export type { SelectedFrom } from './util/selectLoop';
