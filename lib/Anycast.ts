@@ -17,12 +17,12 @@ export interface AnycastOptions {
    * The channel's name, used in `toString()` and error messages.
    * @defaultValue `anycast-<n>`, numbered in creation order
    */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /**
    * How many messages the buffer holds before `send()` waits. An integer from 1 and up.
    * @defaultValue `10`
    */
-  readonly maxsize?: number;
+  readonly maxsize?: number | undefined;
 }
 
 const SENT: Promise<void> = Promise.resolve();

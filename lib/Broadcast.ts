@@ -15,7 +15,7 @@ export interface BroadcastOptions {
    * Give every new receiver the latest message sent before it was created, first.
    * @defaultValue `false`
    */
-  readonly resendLatest?: boolean;
+  readonly resendLatest?: boolean | undefined;
 }
 
 /** Options of {@link Broadcast.newReceiver}. */
@@ -24,18 +24,18 @@ export interface BroadcastReceiverOptions {
    * The receiver's name, used in `toString()`, errors and overflow warnings.
    * @defaultValue `<channel name>-<n>`, numbered in creation order
    */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /**
    * How many messages this receiver buffers; past that the oldest is dropped. An integer from 1
    * and up.
    * @defaultValue `50`
    */
-  readonly maxsize?: number;
+  readonly maxsize?: number | undefined;
   /**
    * Log a warning through the library's logger when this receiver starts dropping messages.
    * @defaultValue `true`
    */
-  readonly warnOnOverflow?: boolean;
+  readonly warnOnOverflow?: boolean | undefined;
 }
 
 const SENT: Promise<void> = Promise.resolve();

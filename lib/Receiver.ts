@@ -19,7 +19,7 @@ export interface AbortOptions {
    * Aborts the wait: the call rejects with `signal.reason` and changes nothing. A signal that is
    * already aborted rejects at once, even where the call could have completed.
    */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**

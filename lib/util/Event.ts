@@ -12,7 +12,7 @@ export interface EventOptions {
    * The event's name, used in `toString()` and error messages.
    * @defaultValue `event-<n>`, numbered in creation order
    */
-  readonly name?: string;
+  readonly name?: string | undefined;
 }
 
 let eventCount = 0;

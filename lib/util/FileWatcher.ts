@@ -30,7 +30,7 @@ export interface FileWatcherOptions {
    * The kinds of change to report; the others are ignored. At least one.
    * @defaultValue all of `'create'`, `'modify'` and `'delete'`
    */
-  readonly eventTypes?: Iterable<FileWatcherEventType>;
+  readonly eventTypes?: Iterable<FileWatcherEventType> | undefined;
 }
 
 const EVENT_TYPE = {

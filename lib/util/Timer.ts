@@ -15,25 +15,25 @@ export interface TimerOptions {
    * What to do when ticks were missed because the consumer or the event loop was late.
    * @defaultValue `new SkipMissedAndDrift()` (no tolerance), the seed's behaviour
    */
-  readonly missedTickPolicy?: MissedTickPolicy;
+  readonly missedTickPolicy?: MissedTickPolicy | undefined;
   /**
    * The RxJS scheduler the timer reads its clock from (`now()`) and waits with (`schedule()`).
    * Pass a `TestScheduler` or `VirtualTimeScheduler` to run the timer in virtual time.
    * @defaultValue `asyncScheduler`
    */
-  readonly scheduler?: SchedulerLike;
+  readonly scheduler?: SchedulerLike | undefined;
   /**
    * Start timing at construction. When `false`, the timer starts at the first `reset()`,
    * `ready()`, `receive()`, iteration or subscription.
    * @defaultValue `true`
    */
-  readonly autoStart?: boolean;
+  readonly autoStart?: boolean | undefined;
   /**
    * How long after construction the timing starts: the first tick fires after
    * `startDelayMs + intervalMs`. A finite number from 0 up; only with `autoStart: true`.
    * @defaultValue `0`
    */
-  readonly startDelayMs?: number;
+  readonly startDelayMs?: number | undefined;
 }
 
 /** Options of {@link Timer.periodic}. */
@@ -43,7 +43,7 @@ export interface PeriodicTimerOptions extends Omit<TimerOptions, 'missedTickPoli
    * firing every missed tick ({@link TriggerAllMissed}).
    * @defaultValue `false`
    */
-  readonly skipMissedTicks?: boolean;
+  readonly skipMissedTicks?: boolean | undefined;
 }
 
 /** Options of {@link Timer.reset}. */
@@ -53,7 +53,7 @@ export interface TimerResetOptions {
    * A finite number from 0 up.
    * @defaultValue `0`
    */
-  readonly startDelayMs?: number;
+  readonly startDelayMs?: number | undefined;
 }
 
 /**
