@@ -36,8 +36,20 @@ export interface TimerOptions {
   readonly startDelayMs?: number | undefined;
 }
 
+/**
+ * Options of {@link Timer.timeout} and {@link Timer.once}: those of {@link TimerOptions} but the
+ * missed-tick policy, which they choose.
+ *
+ * @example
+ * ```ts
+ * const options: TimeoutOptions = { scheduler: testScheduler, autoStart: false };
+ * const idle = Timer.timeout(30_000, options);
+ * ```
+ */
+export type TimeoutOptions = Omit<TimerOptions, 'missedTickPolicy'>;
+
 /** Options of {@link Timer.periodic}. */
-export interface PeriodicTimerOptions extends Omit<TimerOptions, 'missedTickPolicy'> {
+export interface PeriodicTimerOptions extends TimeoutOptions {
   /**
    * Fire one tick for all the missed ones and resync ({@link SkipMissedAndResync}) instead of
    * firing every missed tick ({@link TriggerAllMissed}).
@@ -171,7 +183,7 @@ export class Timer extends Receiver<Date> {
    * await idle.receive(); // 30 s without activity
    * ```
    */
-  static timeout(timeoutMs: number, options: Omit<TimerOptions, 'missedTickPolicy'> = {}): Timer {
+  static timeout(timeoutMs: number, options: TimeoutOptions = {}): Timer {
     checkTimerOptions(options);
     const missedTickPolicy = new SkipMissedAndDrift({ delayToleranceMs: 0 });
     return new Timer(timeoutMs, { ...options, missedTickPolicy });
