@@ -61,7 +61,7 @@ async function requestResponse(): Promise<void> {
 async function heartbeatWithDeadline(): Promise<void> {
   const readings = new Anycast<number>({ name: 'readings' });
   const heartbeat = Timer.periodic(20);
-  const deadline = Timer.timeout(110);
+  const deadline = Timer.once(110);
   const sender = readings.newSender();
   const receiver = readings.newReceiver();
   let beats = 0;

@@ -29,7 +29,8 @@ async function main(): Promise<void> {
         continue;
       }
       if (selected.exception !== undefined) {
-        throw selected.exception;
+        console.error('orders failed', selected.exception);
+        continue;
       }
       balance += selected.message;
       console.log(`order  +${selected.message} -> ${balance}`);
@@ -39,7 +40,8 @@ async function main(): Promise<void> {
         continue;
       }
       if (selected.exception !== undefined) {
-        throw selected.exception;
+        console.error('refunds failed', selected.exception);
+        continue;
       }
       balance -= selected.message;
       console.log(`refund -${selected.message} -> ${balance}`);
