@@ -1,6 +1,7 @@
 export { Anycast } from './Anycast';
 export type { AnycastOptions } from './Anycast';
 export { Bidirectional, BidirectionalHandle } from './Bidirectional';
+export type { BidirectionalOptions } from './Bidirectional';
 export { Broadcast } from './Broadcast';
 export { BroadcastReceiver } from './BroadcastReceiver';
 export type { BroadcastOptions, BroadcastReceiverOptions } from './Broadcast';

@@ -16,6 +16,7 @@ import {
   toChannel,
   type AbortOptions,
   type AnycastOptions,
+  type BidirectionalOptions,
   type BroadcastOptions,
   type BroadcastReceiverOptions,
   type ChannelsErrorOptions,
@@ -40,6 +41,7 @@ function maybe<T>(): T | undefined {
 // Each object literal below must compile under exactOptionalPropertyTypes.
 const abort: AbortOptions = { signal: maybe<AbortSignal>() };
 const anycast: AnycastOptions = { name: maybe<string>(), maxsize: maybe<number>() };
+const bidirectional: BidirectionalOptions = { maxsize: maybe<number>(), warnOnOverflow: maybe<boolean>() };
 const broadcast: BroadcastOptions = { resendLatest: maybe<boolean>() };
 const broadcastReceiver: BroadcastReceiverOptions = {
   name: maybe<string>(),
@@ -93,7 +95,7 @@ describe('options under exactOptionalPropertyTypes', () => {
     fromObservable(of(1), { name: undefined, maxsize: undefined, overflow: undefined }).close();
     of(1).pipe(toChannel(channel.newSender(), { maxPending: undefined }));
     const values = [abort, anycast, broadcast, broadcastReceiver, errorOptions, event, fromObs, timer];
-    const more = [periodic, reset, drift, observer, operator, watcher, clock, runUntil];
-    expect(values.length + more.length).toBe(16);
+    const more = [periodic, reset, drift, observer, operator, watcher, clock, runUntil, bidirectional];
+    expect(values.length + more.length).toBe(17);
   });
 });
