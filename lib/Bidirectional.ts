@@ -181,7 +181,8 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
  *   oldest when full, with a warning that names this Bidirectional and the direction
  *   (`Bidirectional:<client>:<service> requests: buffer full ...`), unless `warnOnOverflow: false`.
  * - **Channels:** named `req_<service>_<client>` and `resp_<service>_<client>`.
- * - **Closing:** `close()` closes both directions. Errors that come from an underlying channel
+ * - **Closing:** `close()` closes both directions, before it returns; its promise does not wait
+ *   for the handles to drain. Errors that come from an underlying channel
  *   are rethrown with a `cause` that is a {@link ChannelError} whose `channel` is this
  *   Bidirectional (message `Error in the underlying channel ...`), whose own `cause` is the
  *   original channel error.
@@ -233,7 +234,14 @@ export class Bidirectional<T, U> {
     this.serviceHandle = BidirectionalHandle._make(this, this.responses.newSender(), requests);
   }
 
-  /** Closes both directions. */
+  /**
+   * Closes both directions, as {@link Broadcast.close} does each: it takes effect before it
+   * returns, and both handles' sends fail from then on. Idempotent.
+   *
+   * @returns a promise that resolves once both channels' `close()` promises have, which are
+   * already resolved: it waits for nothing else, and not for the handles to drain what they
+   * buffered (their `for await` loops ending says that).
+   */
   close(): Promise<void> {
     return Promise.all([this.requests.close(), this.responses.close()]).then(() => undefined);
   }

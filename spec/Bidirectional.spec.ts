@@ -152,6 +152,15 @@ describe('Bidirectional', () => {
   });
 
   describe('close()', () => {
+    it('takes effect before it returns, and its promise does not wait for the handles to drain', async () => {
+      const channel = new Bidirectional<number, number>('client', 'service');
+      await channel.clientHandle.send(1);
+      const closed = channel.close();
+      await expect(channel.clientHandle.send(2)).rejects.toBeInstanceOf(SenderError);
+      await closed;
+      expect(await drain(channel.serviceHandle)).toEqual([1]);
+    });
+
     it('closes both directions', async () => {
       const channel = new Bidirectional<number, number>('client', 'service');
       await channel.close();

@@ -46,7 +46,11 @@ export interface SelectMethods<R extends NamedReceivers> {
    * @throws TypeError when no receiver has that name.
    */
   get<K extends keyof R & string>(name: K): Selected<MessageOf<R[K]>> | undefined;
-  /** Releases every pending `ready()` (it resolves `false`); takes and closes nothing. */
+  /**
+   * Releases every pending `ready()` (it resolves `false`); takes and closes nothing. It takes
+   * effect before it returns; the promise is already resolved (a `Promise` for the Python
+   * original's `async stop()`) and waits for nothing.
+   */
   stop(): Promise<void>;
   /** `Select:<names>`. */
   toString(): string;

@@ -300,8 +300,9 @@ export class Timer extends Receiver<Date> {
   }
 
   /**
-   * Stops the timer at once: a pending `ready()` resolves `false`, subscribers complete, a
-   * fired tick not yet consumed is dropped, and the scheduled action is cancelled. Idempotent;
+   * Stops the timer at once, before it returns: a pending `ready()` resolves `false`,
+   * subscribers complete, a fired tick not yet consumed is dropped, and the scheduled action is
+   * cancelled. It returns nothing to wait for (as the Python original's `stop()`). Idempotent;
    * `reset()` starts it again.
    */
   stop(): void {
