@@ -100,7 +100,8 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
  *   one tick and a schedule moved to it ({@link SkipMissedAndDrift}, the default).
  * - **Closing:** `stop()` (or `close()`) takes effect at once: a pending `ready()` resolves
  *   `false`, subscribers complete, a fired tick not yet consumed is dropped, and `consume()`
- *   throws {@link ReceiverStoppedError}. `reset()` restarts a stopped timer.
+ *   throws {@link ReceiverStoppedError}. `reset()` restarts a stopped timer. A
+ *   {@link Timer.once} timer also stops, the same way, once its one tick is consumed.
  * - **Cancellation:** an aborted `ready()`/`receive()` takes nothing; the last waiter to leave
  *   cancels the scheduled action, so an idle timer holds no timer handle.
  * - **Not guaranteed:** that a tick fires exactly on time: on a real clock, the event loop
