@@ -61,7 +61,7 @@ async function requestResponse(): Promise<void> {
 async function heartbeatWithDeadline(): Promise<void> {
   const readings = new Anycast<number>({ name: 'readings' });
   const heartbeat = Timer.periodic(20);
-  const deadline = Timer.timeout(110);
+  const deadline = Timer.once(110);
   const sender = readings.newSender();
   const receiver = readings.newReceiver();
   let beats = 0;
@@ -72,7 +72,7 @@ async function heartbeatWithDeadline(): Promise<void> {
     } else if (selectedFrom(selected, deadline)) {
       console.log(`  deadline reached after ${beats} heartbeats`);
       break;
-    } else if (selectedFrom(selected, receiver)) {
+    } else if (selectedFrom(selected, receiver) && !selected.wasStopped && selected.exception === undefined) {
       console.log(`  reading ${selected.message}`);
     }
   }

@@ -1,6 +1,7 @@
 /**
  * select() over two channels of the same message type: the `if (selectedFrom(...)) … else if`
- * chain tells them apart (and narrows `selected.message` to `number`), each stop is reported once,
+ * chain tells them apart, checking `wasStopped` then `exception` narrows the item to a message
+ * (`selected.message` is a `number`; unchecked, reading it is a type error), each stop is reported once,
  * and the loop ends when both channels are closed. Run with `npx tsx examples/select.ts`; it
  * exits by itself.
  */
@@ -27,11 +28,19 @@ async function main(): Promise<void> {
         console.log('orders closed');
         continue;
       }
+      if (selected.exception !== undefined) {
+        console.error('orders failed', selected.exception);
+        continue;
+      }
       balance += selected.message;
       console.log(`order  +${selected.message} -> ${balance}`);
     } else if (selectedFrom(selected, refundReceiver)) {
       if (selected.wasStopped) {
         console.log('refunds closed');
+        continue;
+      }
+      if (selected.exception !== undefined) {
+        console.error('refunds failed', selected.exception);
         continue;
       }
       balance -= selected.message;

@@ -17,12 +17,12 @@ export interface AnycastOptions {
    * The channel's name, used in `toString()` and error messages.
    * @defaultValue `anycast-<n>`, numbered in creation order
    */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /**
    * How many messages the buffer holds before `send()` waits. An integer from 1 and up.
    * @defaultValue `10`
    */
-  readonly maxsize?: number;
+  readonly maxsize?: number | undefined;
 }
 
 const SENT: Promise<void> = Promise.resolve();
@@ -52,7 +52,9 @@ interface BlockedSend<T> {
  *   of the channel.
  * - **Closing:** `send()` throws {@link SenderError} (cause {@link ChannelClosedError}), blocked
  *   senders are released with it; receivers drain the buffer, then stop with
- *   {@link ReceiverStoppedError} (cause {@link ChannelClosedError}).
+ *   {@link ReceiverStoppedError} (cause {@link ChannelClosedError}). All of it from the moment
+ *   `close()` returns; its promise is already resolved and does not wait for the receivers to
+ *   drain: a receiver's `for await` loop ending is what says it has (see `close()`).
  * - **Cancellation:** an aborted `send()` has not sent its message and loses its place in line;
  *   an aborted `ready()`/`receive()` takes nothing.
  * - **Not guaranteed:** which of several waiting receivers gets a given message (the one that
@@ -67,6 +69,13 @@ interface BlockedSend<T> {
  * await sender.send(2);
  * console.log(await receiver.receive(), await receiver.receive());
  * // Logs: 1 2
+ * ```
+ *
+ * @example Closing, then waiting until the receivers have drained the buffer
+ * ```ts
+ * const worker = (async () => { for await (const job of receiver) await run(job); })();
+ * await channel.close(); // sends fail from now on; jobs may still be buffered
+ * await worker; // the loop ends once the buffer is drained
  * ```
  */
 export class Anycast<T> {
@@ -110,6 +119,13 @@ export class Anycast<T> {
   /**
    * Closes the channel: sends fail from now on, blocked senders are released with
    * {@link SenderError}, and receivers stop once the buffer is drained. Idempotent.
+   *
+   * It takes effect before it returns, like every `close()` and `stop()` of the library.
+   *
+   * @returns a promise that is already resolved: nothing is left to wait for once `close()`
+   * has returned (a `Promise` for the Python original's `async close()`). It does not wait for
+   * receivers to drain what is buffered; to wait for that, wait for each receiver to stop (its
+   * `for await` loop ends, its `ready()` resolves `false`).
    */
   close(): Promise<void> {
     this._core.close();

@@ -3,14 +3,30 @@ import { readyOf } from './internal/wait';
 import { PROTOCOL_VERSION } from './internal/protocol';
 import type { Observer } from 'rxjs';
 import { Broadcast } from './Broadcast';
-import type { BroadcastReceiver } from './BroadcastReceiver';
+import { BroadcastReceiver } from './BroadcastReceiver';
 import { ChannelError, ReceiverError, ReceiverStoppedError, SenderError } from './errors';
 import { carryBrand } from './internal/brand';
 import type { PollState, Waker } from './internal/protocol';
 import { brandChannelSender, SenderObserver, type ChannelSender } from './internal/SenderObserver';
-import { checkString } from './internal/validate';
+import { checkOptions, checkPositiveInteger, checkString } from './internal/validate';
 import { Receiver, type AbortOptions } from './Receiver';
 import type { Sender, SenderObserverOptions } from './Sender';
+
+/** Options of {@link Bidirectional}. */
+export interface BidirectionalOptions {
+  /**
+   * How many messages each handle buffers, in each direction (requests for the service,
+   * responses for the client); past that the oldest is dropped. An integer from 1 and up.
+   * @defaultValue `50`
+   */
+  readonly maxsize?: number | undefined;
+  /**
+   * Log a warning, naming the Bidirectional and the direction, when a handle's buffer overflows
+   * (once per overflow episode).
+   * @defaultValue `true`
+   */
+  readonly warnOnOverflow?: boolean | undefined;
+}
 
 /** Lets only a Bidirectional construct its handles. */
 const constructingHandle = { allowed: false, branded: false };
@@ -161,10 +177,12 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
  *
  * ## Guarantees
  * - **Ordering, buffer, when full:** those of {@link Broadcast}, in each direction: each handle
- *   receives through one Broadcast receiver of the default `maxsize` (50), dropping the oldest
- *   when full.
+ *   receives through one Broadcast receiver of `maxsize` messages (default 50), dropping the
+ *   oldest when full, with a warning that names this Bidirectional and the direction
+ *   (`Bidirectional:<client>:<service> requests: buffer full ...`), unless `warnOnOverflow: false`.
  * - **Channels:** named `req_<service>_<client>` and `resp_<service>_<client>`.
- * - **Closing:** `close()` closes both directions. Errors that come from an underlying channel
+ * - **Closing:** `close()` closes both directions, before it returns; its promise does not wait
+ *   for the handles to drain. Errors that come from an underlying channel
  *   are rethrown with a `cause` that is a {@link ChannelError} whose `channel` is this
  *   Bidirectional (message `Error in the underlying channel ...`), whose own `cause` is the
  *   original channel error.
@@ -191,16 +209,39 @@ export class Bidirectional<T, U> {
   private readonly clientId: string;
   private readonly serviceId: string;
 
-  constructor(clientId: string, serviceId: string) {
+  /**
+   * @param clientId - names the client, in the channel names and `toString()`.
+   * @param serviceId - names the service, likewise.
+   * @param options - the buffer of both directions and its overflow warning.
+   * @throws TypeError when an id is not a string or an option has the wrong type.
+   * @throws RangeError when `maxsize` is not an integer from 1 up.
+   */
+  constructor(clientId: string, serviceId: string, options: BidirectionalOptions = {}) {
     this.clientId = checkString('clientId', clientId);
     this.serviceId = checkString('serviceId', serviceId);
+    checkOptions('options', options);
+    const { maxsize = 50, warnOnOverflow = true } = options;
+    const receiverOptions = { maxsize: checkPositiveInteger('maxsize', maxsize), warnOnOverflow };
+    if (typeof warnOnOverflow !== 'boolean') {
+      throw new TypeError(`Expected \`warnOnOverflow\` to be a boolean, got ${typeof warnOnOverflow}`);
+    }
     this.requests = new Broadcast<T>(`req_${serviceId}_${clientId}`);
     this.responses = new Broadcast<U>(`resp_${serviceId}_${clientId}`);
-    this.clientHandle = BidirectionalHandle._make(this, this.requests.newSender(), this.responses.newReceiver());
-    this.serviceHandle = BidirectionalHandle._make(this, this.responses.newSender(), this.requests.newReceiver());
+    // The handles' receivers warn in the Bidirectional's name: the Broadcasts are internal.
+    const requests = BroadcastReceiver._make(this.requests._core, receiverOptions, () => `${String(this)} requests`);
+    const responses = BroadcastReceiver._make(this.responses._core, receiverOptions, () => `${String(this)} responses`);
+    this.clientHandle = BidirectionalHandle._make(this, this.requests.newSender(), responses);
+    this.serviceHandle = BidirectionalHandle._make(this, this.responses.newSender(), requests);
   }
 
-  /** Closes both directions. */
+  /**
+   * Closes both directions, as {@link Broadcast.close} does each: it takes effect before it
+   * returns, and both handles' sends fail from then on. Idempotent.
+   *
+   * @returns a promise that resolves once both channels' `close()` promises have, which are
+   * already resolved: it waits for nothing else, and not for the handles to drain what they
+   * buffered (their `for await` loops ending says that).
+   */
   close(): Promise<void> {
     return Promise.all([this.requests.close(), this.responses.close()]).then(() => undefined);
   }

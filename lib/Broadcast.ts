@@ -15,7 +15,7 @@ export interface BroadcastOptions {
    * Give every new receiver the latest message sent before it was created, first.
    * @defaultValue `false`
    */
-  readonly resendLatest?: boolean;
+  readonly resendLatest?: boolean | undefined;
 }
 
 /** Options of {@link Broadcast.newReceiver}. */
@@ -24,18 +24,18 @@ export interface BroadcastReceiverOptions {
    * The receiver's name, used in `toString()`, errors and overflow warnings.
    * @defaultValue `<channel name>-<n>`, numbered in creation order
    */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /**
    * How many messages this receiver buffers; past that the oldest is dropped. An integer from 1
    * and up.
    * @defaultValue `50`
    */
-  readonly maxsize?: number;
+  readonly maxsize?: number | undefined;
   /**
    * Log a warning through the library's logger when this receiver starts dropping messages.
    * @defaultValue `true`
    */
-  readonly warnOnOverflow?: boolean;
+  readonly warnOnOverflow?: boolean | undefined;
 }
 
 const SENT: Promise<void> = Promise.resolve();
@@ -55,7 +55,9 @@ const SENT: Promise<void> = Promise.resolve();
  *   the channel.
  * - **Closing:** `send()` throws {@link SenderError} (cause {@link ChannelClosedError});
  *   receivers drain their buffer, then stop with {@link ReceiverStoppedError} (cause
- *   {@link ChannelClosedError}); `asObservable()` completes; `peek()` is `undefined`.
+ *   {@link ChannelClosedError}); `asObservable()` completes; `peek()` is `undefined`. All of it
+ *   from the moment `close()` returns; its promise is already resolved and does not wait for
+ *   the receivers to drain: a receiver's `for await` loop ending is what says it has.
  * - **Cancellation:** an aborted `ready()`/`receive()` takes nothing.
  * - **Not guaranteed:** that a slow receiver sees every message (see "When full").
  *
@@ -67,6 +69,13 @@ const SENT: Promise<void> = Promise.resolve();
  * await channel.newSender().send('hello');
  * console.log(await first.receive(), await second.receive());
  * // Logs: hello hello
+ * ```
+ *
+ * @example Closing, then waiting until a receiver has drained its buffer
+ * ```ts
+ * const printer = (async () => { for await (const event of first) console.log(event); })();
+ * await channel.close(); // sends fail from now on; events may still be buffered
+ * await printer; // the loop ends once `first` has drained its buffer
  * ```
  */
 export class Broadcast<T> {
@@ -156,7 +165,17 @@ export class Broadcast<T> {
     });
   }
 
-  /** Closes the channel (see the class's guarantees). Idempotent. */
+  /**
+   * Closes the channel (see the class's guarantees): sends fail from now on, and each receiver
+   * stops once its buffer is drained. Idempotent.
+   *
+   * It takes effect before it returns, like every `close()` and `stop()` of the library.
+   *
+   * @returns a promise that is already resolved: nothing is left to wait for once `close()`
+   * has returned (a `Promise` for the Python original's `async close()`). It does not wait for
+   * receivers to drain what is buffered; to wait for that, wait for each receiver to stop (its
+   * `for await` loop ends, its `ready()` resolves `false`).
+   */
   close(): Promise<void> {
     this._core.close();
     return SENT;

@@ -82,8 +82,12 @@ export class BroadcastReceiver<T> extends Receiver<T> {
   private invalidated = false;
   private channelClosed: boolean;
 
-  /** Made only by {@link Broadcast.newReceiver}: calling it otherwise throws a `TypeError`. */
-  private constructor(hub: BroadcastHub<T>, options: BroadcastReceiverOptions) {
+  /**
+   * Made only by {@link Broadcast.newReceiver}: calling it otherwise throws a `TypeError`.
+   * `warnAs` names the receiver in overflow warnings, when its owner is what users know (a
+   * Bidirectional); by default the receiver's `toString()`.
+   */
+  private constructor(hub: BroadcastHub<T>, options: BroadcastReceiverOptions, warnAs?: () => string) {
     if (!constructing.allowed) {
       throw new TypeError('BroadcastReceiver cannot be constructed directly: use broadcast.newReceiver()');
     }
@@ -94,7 +98,7 @@ export class BroadcastReceiver<T> extends Receiver<T> {
     this.name = checkString('name', name);
     hub.receiversMade++;
     this.hub = hub;
-    const owner = warnOnOverflow === false ? undefined : () => this.toString();
+    const owner = warnOnOverflow === false ? undefined : (warnAs ?? (() => this.toString()));
     this.buffer = new OverflowBuffer<T>(checkPositiveInteger('maxsize', maxsize), 'dropOldest', owner);
     this.link = new ReceiverLink(this);
     this.channelClosed = hub.closed;
@@ -107,10 +111,14 @@ export class BroadcastReceiver<T> extends Receiver<T> {
   }
 
   /** @internal */
-  static _make<T>(hub: BroadcastHub<T>, options: BroadcastReceiverOptions): BroadcastReceiver<T> {
+  static _make<T>(
+    hub: BroadcastHub<T>,
+    options: BroadcastReceiverOptions,
+    warnAs?: () => string,
+  ): BroadcastReceiver<T> {
     constructing.allowed = true;
     try {
-      return new BroadcastReceiver(hub, options);
+      return new BroadcastReceiver(hub, options, warnAs);
     } finally {
       constructing.allowed = false;
     }

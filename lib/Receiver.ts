@@ -19,7 +19,7 @@ export interface AbortOptions {
    * Aborts the wait: the call rejects with `signal.reason` and changes nothing. A signal that is
    * already aborted rejects at once, even where the call could have completed.
    */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -219,9 +219,10 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
   }
 
   /**
-   * Stops this receiver; idempotent. What it had buffered is still delivered where the receiver
-   * kind says so (Broadcast), then `ready()` resolves `false`. The base class holds nothing to
-   * release; receivers that do override this.
+   * Stops this receiver; idempotent. It takes effect before it returns and returns nothing to
+   * wait for (a receiver's `close()` is `void`; a channel's returns a promise). What it had
+   * buffered is still delivered where the receiver kind says so (Broadcast), then `ready()`
+   * resolves `false`. The base class holds nothing to release; receivers that do override this.
    */
   close(): void {}
 

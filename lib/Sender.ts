@@ -9,13 +9,13 @@ export interface SenderObserverOptions {
    * Close the channel once the Observable completes and every value it gave was sent.
    * @defaultValue `false`
    */
-  readonly closeOnComplete?: boolean;
+  readonly closeOnComplete?: boolean | undefined;
   /**
    * Close the channel once the Observable errors and every value it gave before was sent. The
    * error itself is logged through the library's logger either way.
    * @defaultValue `false`
    */
-  readonly closeOnError?: boolean;
+  readonly closeOnError?: boolean | undefined;
 }
 
 /**

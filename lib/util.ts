@@ -13,19 +13,20 @@ export type { EventOptions } from './util/Event';
 export { MissedTickPolicy, SkipMissedAndDrift, SkipMissedAndResync, TriggerAllMissed } from './util/missedTickPolicy';
 export type { SkipMissedAndDriftOptions } from './util/missedTickPolicy';
 export { Timer } from './util/Timer';
-export type { PeriodicTimerOptions, TimerOptions, TimerResetOptions } from './util/Timer';
+export type { PeriodicTimerOptions, TimeoutOptions, TimerOptions, TimerResetOptions } from './util/Timer';
 export { Merge, merge } from './util/Merge';
 export type { MessageOf } from './util/Merge';
 export { MergeNamed } from './util/MergeNamed';
 export type { NamedMessage, NamedReceivers } from './util/MergeNamed';
 export { Select } from './util/Select';
-export type {
-  SelectConstructor,
-  SelectedByName,
-  SelectMethods,
-  SelectReceivers,
-  SelectReservedName,
-} from './util/Select';
+export type { SelectConstructor, SelectedByName, SelectMethods, SelectReservedName } from './util/Select';
 export { Selected } from './util/Selected';
+export type {
+  SelectedBase,
+  SelectedConstructor,
+  SelectedFailure,
+  SelectedMessage,
+  SelectedStop,
+} from './util/Selected';
 export { select, selectedFrom, SelectError, UnhandledSelectedError } from './util/selectLoop';
 export type { SelectedFrom, SelectLoop } from './util/selectLoop';

@@ -63,9 +63,11 @@ async function selectOverChannels(): Promise<string> {
   const seen: string[] = [];
   for await (const selected of select(numberReceiver, wordReceiver)) {
     if (selectedFrom(selected, numberReceiver)) {
-      seen.push(selected.wasStopped ? 'numbers stopped' : `number ${selected.message + 1}`);
+      if (selected.wasStopped) seen.push('numbers stopped');
+      else if (selected.exception === undefined) seen.push(`number ${selected.message + 1}`);
     } else if (selectedFrom(selected, wordReceiver)) {
-      seen.push(selected.wasStopped ? 'words stopped' : `word ${selected.message.toUpperCase()}`);
+      if (selected.wasStopped) seen.push('words stopped');
+      else if (selected.exception === undefined) seen.push(`word ${selected.message.toUpperCase()}`);
     }
   }
   return expectEqual(seen.sort(), ['number 2', 'numbers stopped', 'word ONE', 'words stopped']);

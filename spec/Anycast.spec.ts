@@ -300,6 +300,29 @@ describe('Anycast', () => {
   });
 
   describe('close()', () => {
+    it('takes effect before it returns, and its promise resolves without waiting for receivers to drain', async () => {
+      const channel = new Anycast<number>({ maxsize: 2 });
+      const sender = channel.newSender();
+      const receiver = channel.newReceiver();
+      await sender.send(1);
+      await sender.send(2);
+      const blocked = track(sender.send(3));
+      const closed = track(channel.close());
+      // Before any promise callback runs: closed, and a new send fails at once.
+      expect(channel.isClosed).toBe(true);
+      const late = track(sender.send(4));
+      await flushMicrotasks();
+      expect(closed.current()).toEqual({ state: 'fulfilled', value: undefined });
+      expect(blocked.current().state).toBe('rejected');
+      expect(late.current().state).toBe('rejected');
+      // The close promise resolved with both messages still buffered; the loop ending says they were drained.
+      const seen: number[] = [];
+      for await (const message of receiver) {
+        seen.push(message);
+      }
+      expect(seen).toEqual([1, 2]);
+    });
+
     it('is idempotent and sets isClosed', async () => {
       const channel = new Anycast<number>();
       await expect(channel.close()).resolves.toBeUndefined();

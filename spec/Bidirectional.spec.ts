@@ -12,6 +12,7 @@ import {
 } from 'rx-channels';
 import { of } from 'rxjs';
 import { flushMicrotasks, reasonOf, thrownBy } from './helpers/async';
+import { captureWarnings } from './helpers/logger';
 import { drain } from './helpers/receivers';
 
 /** Checks the re-wrapped cause chain and returns the original channel error at its end. */
@@ -86,7 +87,80 @@ describe('Bidirectional', () => {
     expect(() => new Bidirectional('client', null as unknown as string)).toThrow('`serviceId`');
   });
 
+  describe('options', () => {
+    let capture: ReturnType<typeof captureWarnings>;
+    beforeEach(() => {
+      capture = captureWarnings();
+    });
+    afterEach(() => capture.restore());
+
+    it('buffers 50 messages per direction by default and drops the oldest past that, with one warning naming the Bidirectional', async () => {
+      const channel = new Bidirectional<number, number>('client', 'service');
+      for (let index = 0; index < 52; index++) {
+        await channel.clientHandle.send(index);
+      }
+      expect(capture.warnings).toEqual([
+        'Bidirectional:client:service requests: buffer full (maxsize 50), dropping the oldest messages',
+      ]);
+      expect(await channel.serviceHandle.receive()).toBe(2);
+      await channel.close();
+    });
+
+    it('maxsize sets the buffer of both directions, and the warning names the direction', async () => {
+      const channel = new Bidirectional<string, string>('c', 's', { maxsize: 2 });
+      for (const request of ['a', 'b', 'c']) {
+        await channel.clientHandle.send(request);
+      }
+      for (const response of ['x', 'y', 'z', 'w']) {
+        await channel.serviceHandle.send(response);
+      }
+      expect(capture.warnings).toEqual([
+        'Bidirectional:c:s requests: buffer full (maxsize 2), dropping the oldest messages',
+        'Bidirectional:c:s responses: buffer full (maxsize 2), dropping the oldest messages',
+      ]);
+      await channel.close();
+      expect(await drain(channel.serviceHandle)).toEqual(['b', 'c']);
+      expect(await drain(channel.clientHandle)).toEqual(['z', 'w']);
+    });
+
+    it('warnOnOverflow: false drops as before, without a warning', async () => {
+      const channel = new Bidirectional<number, number>('c', 's', { maxsize: 1, warnOnOverflow: false });
+      await channel.clientHandle.send(1);
+      await channel.clientHandle.send(2);
+      expect(capture.warnings).toEqual([]);
+      expect(await channel.serviceHandle.receive()).toBe(2);
+      await channel.close();
+    });
+
+    it('takes undefined for every option, as the defaults', async () => {
+      const channel = new Bidirectional<number, number>('c', 's', { maxsize: undefined, warnOnOverflow: undefined });
+      for (let index = 0; index < 51; index++) {
+        await channel.clientHandle.send(index);
+      }
+      expect(capture.warnings).toHaveLength(1);
+      await channel.close();
+    });
+
+    it('refuses a bad maxsize with a RangeError and bad options with a TypeError, naming them', () => {
+      expect(() => new Bidirectional('c', 's', { maxsize: 0 })).toThrow(RangeError);
+      expect(() => new Bidirectional('c', 's', { maxsize: 1.5 })).toThrow(/`maxsize`/);
+      expect(() => new Bidirectional('c', 's', { warnOnOverflow: 'no' as unknown as boolean })).toThrow(
+        new TypeError('Expected `warnOnOverflow` to be a boolean, got string'),
+      );
+      expect(() => new Bidirectional('c', 's', null as never)).toThrow(TypeError);
+    });
+  });
+
   describe('close()', () => {
+    it('takes effect before it returns, and its promise does not wait for the handles to drain', async () => {
+      const channel = new Bidirectional<number, number>('client', 'service');
+      await channel.clientHandle.send(1);
+      const closed = channel.close();
+      await expect(channel.clientHandle.send(2)).rejects.toBeInstanceOf(SenderError);
+      await closed;
+      expect(await drain(channel.serviceHandle)).toEqual([1]);
+    });
+
     it('closes both directions', async () => {
       const channel = new Bidirectional<number, number>('client', 'service');
       await channel.close();

@@ -573,6 +573,22 @@ describe('Broadcast', () => {
   });
 
   describe('close()', () => {
+    it('takes effect before it returns, and its promise resolves without waiting for receivers to drain', async () => {
+      const channel = new Broadcast<number>('drain');
+      const receiver = channel.newReceiver();
+      const sender = channel.newSender();
+      await sender.send(1);
+      await sender.send(2);
+      const closed = track(channel.close());
+      expect(channel.isClosed).toBe(true);
+      const late = track(sender.send(3));
+      await flushMicrotasks();
+      expect(closed.current()).toEqual({ state: 'fulfilled', value: undefined });
+      expect(late.current().state).toBe('rejected');
+      expect(receiver.size).toBe(2);
+      expect(await drain(receiver)).toEqual([1, 2]);
+    });
+
     it('is idempotent and sets isClosed', async () => {
       const channel = new Broadcast<number>('x');
       await expect(channel.close()).resolves.toBeUndefined();

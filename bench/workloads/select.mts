@@ -50,7 +50,7 @@ async function selectRun(count: number): Promise<void> {
   for await (const selected of rxUtil.select(...receivers)) {
     for (let index = 0; index < CHANNELS; index++) {
       if (rxUtil.selectedFrom(selected, receivers[index] as Receiver<number>)) {
-        if (!selected.wasStopped) {
+        if (!selected.wasStopped && selected.exception === undefined) {
           checks[index]?.see(selected.message);
         }
         break;

@@ -8,7 +8,7 @@ export interface VirtualClockOptions {
    * The scheduler to drive. Give it to every Timer (and RxJS operator) of the code under test.
    * @defaultValue a new `VirtualTimeScheduler`, starting at time 0
    */
-  readonly scheduler?: VirtualTimeScheduler;
+  readonly scheduler?: VirtualTimeScheduler | undefined;
 }
 
 /** Options of {@link VirtualClock.runUntil}. */
@@ -18,7 +18,7 @@ export interface RunUntilOptions {
    * there and `runUntil()` rejects with a `ChannelsError`. A number from 0 and up.
    * @defaultValue `Infinity`
    */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
 }
 
 /**

@@ -12,7 +12,7 @@ export interface EventOptions {
    * The event's name, used in `toString()` and error messages.
    * @defaultValue `event-<n>`, numbered in creation order
    */
-  readonly name?: string;
+  readonly name?: string | undefined;
 }
 
 let eventCount = 0;
@@ -82,7 +82,11 @@ export class Event extends Receiver<void> {
     this._wake();
   }
 
-  /** Stops the event at once: a pending `ready()` resolves `false` and a set not consumed is dropped. Idempotent. */
+  /**
+   * Stops the event at once, before it returns: a pending `ready()` resolves `false` and a set
+   * not consumed is dropped. It returns nothing to wait for (as the Python original's `stop()`).
+   * Idempotent.
+   */
   stop(): void {
     if (this.stopped) {
       return;

@@ -30,7 +30,7 @@ export interface FileWatcherOptions {
    * The kinds of change to report; the others are ignored. At least one.
    * @defaultValue all of `'create'`, `'modify'` and `'delete'`
    */
-  readonly eventTypes?: Iterable<FileWatcherEventType>;
+  readonly eventTypes?: Iterable<FileWatcherEventType> | undefined;
 }
 
 const EVENT_TYPE = {
@@ -152,10 +152,11 @@ export class FileWatcher extends Receiver<FileWatcherEvent> {
   }
 
   /**
-   * Stops the watcher at once (see the Closing guarantee) and releases chokidar's watchers.
-   * Idempotent.
+   * Stops the watcher at once, before it returns (see the Closing guarantee), and starts
+   * releasing chokidar's watchers. Idempotent.
    *
-   * @returns a promise that resolves when every file handle is released.
+   * @returns a promise that resolves when every file handle is released (the same promise for
+   * every call); the one `stop()` of the library that has something to wait for.
    */
   stop(): Promise<void> {
     if (!this.stopped) {

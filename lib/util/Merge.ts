@@ -111,14 +111,17 @@ export class Merge<T> extends Receiver<T> {
 
   /**
    * Stops the Merge: every pending `ready()` resolves `false` at once, and every message stays
-   * in its source. The sources are not closed. Idempotent.
+   * in its source. The sources are not closed. Idempotent. It takes effect before it returns.
+   *
+   * @returns a promise that is already resolved (a `Promise` for the Python original's
+   * `async stop()`): nothing is left to wait for, and the sources are not drained.
    */
   stop(): Promise<void> {
     this.close();
     return STOP_DONE;
   }
 
-  /** The same as {@link Merge.stop}, without the promise. */
+  /** The same as {@link Merge.stop}, without the promise: a receiver's `close()` is `void`. */
   override close(): void {
     this.announced = -1;
     this.fanIn.stop();

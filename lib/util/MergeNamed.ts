@@ -3,7 +3,7 @@ import type { Receiver } from '../Receiver';
 import { Merge, type MessageOf } from './Merge';
 
 /**
- * The receivers of a {@link MergeNamed}, by name.
+ * Receivers by name: what {@link MergeNamed} and {@link Select} take.
  *
  * @example
  * ```ts

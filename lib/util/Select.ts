@@ -3,19 +3,10 @@ import { checkReceivers, FanIn } from '../internal/FanIn';
 import { PENDING, STOPPED, type PollState } from '../internal/protocol';
 import { PendingWait } from '../internal/wait';
 import { warn } from '../logger';
-import type { AbortOptions, Receiver } from '../Receiver';
+import type { AbortOptions } from '../Receiver';
 import type { MessageOf } from './Merge';
+import type { NamedReceivers } from './MergeNamed';
 import { Selected } from './Selected';
-
-/**
- * The receivers of a {@link Select}, by name.
- *
- * @example
- * ```ts
- * const receivers = { numbers: numbers.newReceiver(), words: words.newReceiver() } satisfies SelectReceivers;
- * ```
- */
-export type SelectReceivers = { readonly [name: string]: Receiver<unknown> };
 
 /**
  * Names a receiver of a {@link Select} cannot have, because the Select has methods of that
@@ -38,7 +29,7 @@ export type SelectReservedName = 'ready' | 'get' | 'stop' | 'then';
  * const methods: SelectMethods<{ a: Receiver<number> }> = new Select({ a: receiver });
  * ```
  */
-export interface SelectMethods<R extends SelectReceivers> {
+export interface SelectMethods<R extends NamedReceivers> {
   /**
    * Waits until a receiver has a message, an error or its stop to read; `false` once every
    * receiver has stopped (and its stop was read or dropped) or the Select was stopped. Unread
@@ -55,7 +46,11 @@ export interface SelectMethods<R extends SelectReceivers> {
    * @throws TypeError when no receiver has that name.
    */
   get<K extends keyof R & string>(name: K): Selected<MessageOf<R[K]>> | undefined;
-  /** Releases every pending `ready()` (it resolves `false`); takes and closes nothing. */
+  /**
+   * Releases every pending `ready()` (it resolves `false`); takes and closes nothing. It takes
+   * effect before it returns; the promise is already resolved (a `Promise` for the Python
+   * original's `async stop()`) and waits for nothing.
+   */
   stop(): Promise<void>;
   /** `Select:<names>`. */
   toString(): string;
@@ -69,7 +64,7 @@ export interface SelectMethods<R extends SelectReceivers> {
  * type Props = SelectedByName<{ a: Receiver<number> }>; // { readonly a: Selected<number> | undefined }
  * ```
  */
-export type SelectedByName<R extends SelectReceivers> = {
+export type SelectedByName<R extends NamedReceivers> = {
   readonly [K in keyof R]: Selected<MessageOf<R[K]>> | undefined;
 };
 
@@ -81,7 +76,7 @@ export type SelectedByName<R extends SelectReceivers> = {
  * const select: Select<{ a: Receiver<number> }> = new Select({ a: receiver });
  * ```
  */
-export type Select<R extends SelectReceivers = SelectReceivers> = SelectMethods<R> & SelectedByName<R>;
+export type Select<R extends NamedReceivers = NamedReceivers> = SelectMethods<R> & SelectedByName<R>;
 
 /**
  * The constructor of {@link Select}: generic over the receivers, so that each name gets a typed
@@ -99,9 +94,9 @@ export interface SelectConstructor {
    * {@link SelectReservedName}; `Partial<Record<SelectReservedName, never>>` makes such a name a type
    * error too.
    */
-  new <const R extends SelectReceivers & Partial<Record<SelectReservedName, never>>>(receivers: R): Select<R>;
+  new <const R extends NamedReceivers & Partial<Record<SelectReservedName, never>>>(receivers: R): Select<R>;
   /** The methods every Select has. */
-  readonly prototype: SelectMethods<SelectReceivers>;
+  readonly prototype: SelectMethods<NamedReceivers>;
 }
 
 const STOP_DONE: Promise<void> = Promise.resolve();
@@ -120,7 +115,7 @@ const PROBED = new Set([
   '@@__IMMUTABLE_ITERABLE__@@',
 ]);
 
-class SelectImpl<R extends SelectReceivers> implements SelectMethods<R> {
+class SelectImpl<R extends NamedReceivers> implements SelectMethods<R> {
   // #private fields: they are not properties, so they cannot collide with receiver names.
   /** Each receiver's index, by name. */
   readonly #indexOf = new Map<string, number>();
@@ -205,7 +200,7 @@ class SelectImpl<R extends SelectReceivers> implements SelectMethods<R> {
   }
 }
 
-function unknownName(select: SelectImpl<SelectReceivers>, name: string): TypeError {
+function unknownName(select: SelectImpl<NamedReceivers>, name: string): TypeError {
   const names = String(select).slice('Select:'.length).split(',').join(', ');
   return new TypeError(`${String(select)}: expected \`name\` to be one of ${names}, got ${name}`);
 }
@@ -215,7 +210,7 @@ function unknownName(select: SelectImpl<SelectReceivers>, name: string): TypeErr
  * is neither a receiver's nor a member throws, as `get()` does. Methods are bound to the Select
  * itself, whose #private fields a Proxy cannot reach.
  */
-function nameProxy<S extends SelectImpl<SelectReceivers>>(select: S, names: readonly string[]): S {
+function nameProxy<S extends SelectImpl<NamedReceivers>>(select: S, names: readonly string[]): S {
   const isName = (name: string): boolean => names.includes(name);
   const bound = new Map<PropertyKey, unknown>();
   return new Proxy(select, {

@@ -15,35 +15,47 @@ export interface TimerOptions {
    * What to do when ticks were missed because the consumer or the event loop was late.
    * @defaultValue `new SkipMissedAndDrift()` (no tolerance), the seed's behaviour
    */
-  readonly missedTickPolicy?: MissedTickPolicy;
+  readonly missedTickPolicy?: MissedTickPolicy | undefined;
   /**
    * The RxJS scheduler the timer reads its clock from (`now()`) and waits with (`schedule()`).
    * Pass a `TestScheduler` or `VirtualTimeScheduler` to run the timer in virtual time.
    * @defaultValue `asyncScheduler`
    */
-  readonly scheduler?: SchedulerLike;
+  readonly scheduler?: SchedulerLike | undefined;
   /**
    * Start timing at construction. When `false`, the timer starts at the first `reset()`,
    * `ready()`, `receive()`, iteration or subscription.
    * @defaultValue `true`
    */
-  readonly autoStart?: boolean;
+  readonly autoStart?: boolean | undefined;
   /**
    * How long after construction the timing starts: the first tick fires after
    * `startDelayMs + intervalMs`. A finite number from 0 up; only with `autoStart: true`.
    * @defaultValue `0`
    */
-  readonly startDelayMs?: number;
+  readonly startDelayMs?: number | undefined;
 }
 
+/**
+ * Options of {@link Timer.timeout} and {@link Timer.once}: those of {@link TimerOptions} but the
+ * missed-tick policy, which they choose.
+ *
+ * @example
+ * ```ts
+ * const options: TimeoutOptions = { scheduler: testScheduler, autoStart: false };
+ * const idle = Timer.timeout(30_000, options);
+ * ```
+ */
+export type TimeoutOptions = Omit<TimerOptions, 'missedTickPolicy'>;
+
 /** Options of {@link Timer.periodic}. */
-export interface PeriodicTimerOptions extends Omit<TimerOptions, 'missedTickPolicy'> {
+export interface PeriodicTimerOptions extends TimeoutOptions {
   /**
    * Fire one tick for all the missed ones and resync ({@link SkipMissedAndResync}) instead of
    * firing every missed tick ({@link TriggerAllMissed}).
    * @defaultValue `false`
    */
-  readonly skipMissedTicks?: boolean;
+  readonly skipMissedTicks?: boolean | undefined;
 }
 
 /** Options of {@link Timer.reset}. */
@@ -53,7 +65,7 @@ export interface TimerResetOptions {
    * A finite number from 0 up.
    * @defaultValue `0`
    */
-  readonly startDelayMs?: number;
+  readonly startDelayMs?: number | undefined;
 }
 
 /**
@@ -70,7 +82,8 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
 
 /**
  * A receiver that fires every `intervalMs` milliseconds; each message is the `Date` of the
- * scheduler's clock when the tick fired.
+ * scheduler's clock when the tick fired. Every timer repeats, {@link Timer.timeout} too; for one
+ * tick and then the end, as Go's `time.After` and tokio's `sleep` give, use {@link Timer.once}.
  *
  * The timer is lazy, like the seed's: a tick fires when someone looks (`ready()`, `receive()`,
  * iteration, a subscriber, `select()`/`Merge`) and its time has come. While someone waits, one
@@ -87,7 +100,8 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
  *   one tick and a schedule moved to it ({@link SkipMissedAndDrift}, the default).
  * - **Closing:** `stop()` (or `close()`) takes effect at once: a pending `ready()` resolves
  *   `false`, subscribers complete, a fired tick not yet consumed is dropped, and `consume()`
- *   throws {@link ReceiverStoppedError}. `reset()` restarts a stopped timer.
+ *   throws {@link ReceiverStoppedError}. `reset()` restarts a stopped timer. A
+ *   {@link Timer.once} timer also stops, the same way, once its one tick is consumed.
  * - **Cancellation:** an aborted `ready()`/`receive()` takes nothing; the last waiter to leave
  *   cancels the scheduled action, so an idle timer holds no timer handle.
  * - **Not guaranteed:** that a tick fires exactly on time: on a real clock, the event loop
@@ -103,7 +117,7 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
  * ```
  */
 export class Timer extends Receiver<Date> {
-  /** The time between two ticks, in milliseconds. */
+  /** The time between two ticks, in milliseconds; for a {@link Timer.once} timer, its delay. */
   readonly intervalMs: number;
   /** What the timer does with missed ticks. */
   readonly missedTickPolicy: MissedTickPolicy;
@@ -119,6 +133,10 @@ export class Timer extends Receiver<Date> {
   private failure: ReceiverError<Date> | undefined;
   /** The one scheduled action for the next tick, while someone waits; its identity tells a live alarm from a cancelled one. */
   private alarm: Subscription | undefined;
+  /** Whether this is a {@link Timer.once} timer: it stops once its tick is consumed. */
+  private readonly oneShot: boolean;
+  /** Set by {@link Timer.once} around its `new Timer()`, read (and cleared) first thing by the constructor. */
+  static #makingOneShot = false;
 
   /**
    * @param intervalMs - the time between two ticks, a positive finite number of milliseconds
@@ -127,10 +145,15 @@ export class Timer extends Receiver<Date> {
    * @throws TypeError when an option has the wrong type.
    */
   constructor(intervalMs: number, options: TimerOptions = {}) {
+    const oneShot = Timer.#makingOneShot;
+    Timer.#makingOneShot = false;
     checkTimerOptions(options);
     const { missedTickPolicy = new SkipMissedAndDrift(), scheduler = asyncScheduler } = options;
     const { autoStart = true, startDelayMs = 0 } = options;
-    checkInterval(intervalMs);
+    if (!oneShot) {
+      // Timer.once() checked its delay, which may be 0.
+      checkInterval(intervalMs);
+    }
     checkPolicy(missedTickPolicy);
     checkScheduler(scheduler);
     checkStart(autoStart, checkDelay('startDelayMs', startDelayMs));
@@ -138,6 +161,7 @@ export class Timer extends Receiver<Date> {
     this.intervalMs = intervalMs;
     this.missedTickPolicy = missedTickPolicy;
     this.scheduler = scheduler;
+    this.oneShot = oneShot;
     if (autoStart) {
       this.restart(startDelayMs);
     }
@@ -164,6 +188,10 @@ export class Timer extends Receiver<Date> {
    * A timer for timeouts: it fires `timeoutMs` after the last tick or `reset()`, however late
    * that tick was consumed ({@link SkipMissedAndDrift} with no tolerance).
    *
+   * It repeats, as the Python original's does: after a tick is consumed the next one fires
+   * `timeoutMs` later, until `stop()`. Go's `time.After` and tokio's `sleep` fire once: for that,
+   * use {@link Timer.once}.
+   *
    * @example
    * ```ts
    * const idle = Timer.timeout(30_000);
@@ -171,10 +199,50 @@ export class Timer extends Receiver<Date> {
    * await idle.receive(); // 30 s without activity
    * ```
    */
-  static timeout(timeoutMs: number, options: Omit<TimerOptions, 'missedTickPolicy'> = {}): Timer {
+  static timeout(timeoutMs: number, options: TimeoutOptions = {}): Timer {
     checkTimerOptions(options);
     const missedTickPolicy = new SkipMissedAndDrift({ delayToleranceMs: 0 });
     return new Timer(timeoutMs, { ...options, missedTickPolicy });
+  }
+
+  /**
+   * A one-shot timer: it delivers one tick `delayMs` after it starts, then stops (`ready()`
+   * resolves `false`, a `for await` loop ends, subscribers complete), as Go's `time.After` and
+   * tokio's `sleep` do. It runs on the scheduler like every Timer, so in virtual time too.
+   *
+   * - **Stops** once its tick is consumed; `stop()` before that drops the tick, as on any timer.
+   * - **`reset()`** re-arms it, whether it is pending, fired or stopped: one tick `delayMs` (plus
+   *   the reset's `startDelayMs`) from now, a tick fired but not consumed being dropped, as with
+   *   tokio's `Sleep::reset` and Go's `Timer.Reset`.
+   * - **A delay of 0** fires at the first look (`ready()`, a subscriber): with a scheduler that
+   *   runs delay-0 actions at once (`queueScheduler`), in the same call.
+   *
+   * @param delayMs - how long after the start the tick fires: a finite number of milliseconds,
+   * from 0 up.
+   * @throws RangeError when `delayMs` is negative or not finite, or for the options, as
+   * {@link Timer} does.
+   * @throws TypeError when `delayMs` is not a number, or an option has the wrong type.
+   *
+   * @example
+   * ```ts
+   * const deadline = Timer.once(5_000);
+   * for await (const selected of select(replies, deadline)) {
+   *   if (selectedFrom(selected, deadline)) break; // 5 s passed
+   *   // ...
+   * }
+   * deadline.stop(); // when the loop ended otherwise; idempotent
+   * ```
+   */
+  static once(delayMs: number, options: TimeoutOptions = {}): Timer {
+    checkTimerOptions(options);
+    checkDelay('delayMs', delayMs);
+    Timer.#makingOneShot = true;
+    try {
+      return new Timer(delayMs, { ...options, missedTickPolicy: new SkipMissedAndDrift() });
+    } finally {
+      // Cleared by the constructor already, unless it threw before reading it.
+      Timer.#makingOneShot = false;
+    }
   }
 
   /** Whether the timer is started and not stopped. */
@@ -197,8 +265,14 @@ export class Timer extends Receiver<Date> {
     const tick = this.firedTick;
     if (tick !== undefined) {
       this.firedTick = undefined;
-      // Someone may still wait (a concurrent ready()): the next tick needs its alarm.
-      this.armAlarm();
+      if (this.oneShot) {
+        // Its one tick is taken: it stops, and those still waiting (a concurrent ready()) are told.
+        this.halt();
+        this._wake();
+      } else {
+        // Someone may still wait (a concurrent ready()): the next tick needs its alarm.
+        this.armAlarm();
+      }
       return tick;
     }
     const failure = this.failure;
@@ -227,8 +301,9 @@ export class Timer extends Receiver<Date> {
   }
 
   /**
-   * Stops the timer at once: a pending `ready()` resolves `false`, subscribers complete, a
-   * fired tick not yet consumed is dropped, and the scheduled action is cancelled. Idempotent;
+   * Stops the timer at once, before it returns: a pending `ready()` resolves `false`,
+   * subscribers complete, a fired tick not yet consumed is dropped, and the scheduled action is
+   * cancelled. It returns nothing to wait for (as the Python original's `stop()`). Idempotent;
    * `reset()` starts it again.
    */
   stop(): void {
@@ -283,6 +358,12 @@ export class Timer extends Receiver<Date> {
 
   /** Fires the tick due now and computes the next; a policy that throws stops the timer with its error. */
   private fire(nowMs: number): void {
+    if (this.oneShot) {
+      // No next tick: consume() stops the timer.
+      this.firedTick = new Date(nowMs);
+      this.nextTickMs = Infinity;
+      return;
+    }
     let nextTickMs: number;
     try {
       nextTickMs = this.nextTickAfter(nowMs, this.nextTickMs);
@@ -300,7 +381,11 @@ export class Timer extends Receiver<Date> {
     this.lifecycle = RUNNING;
     this.firedTick = undefined;
     this.failure = undefined;
-    this.nextTickMs = after(this.scheduler.now(), startDelayMs + this.intervalMs);
+    const nowMs = this.scheduler.now();
+    // A one-shot tick may be due at once (delay 0); a repeating one must lie ahead (see after()).
+    this.nextTickMs = this.oneShot
+      ? nowMs + startDelayMs + this.intervalMs
+      : after(nowMs, startDelayMs + this.intervalMs);
     // The pending alarm was for the old tick time: wait for the new one instead.
     this.cancelAlarm();
     this.armAlarm();

@@ -29,19 +29,19 @@ export interface FromObservableOptions {
    * The receiver's name, used in `toString()`, errors and warnings.
    * @defaultValue `fromObservable-<n>`, numbered in creation order
    */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /**
    * How many values the receiver buffers before `overflow` applies. An integer from 1 and up, or
    * `Infinity` for a buffer without bound (for a finite source that emits all at once).
    * @defaultValue `50`
    */
-  readonly maxsize?: number;
+  readonly maxsize?: number | undefined;
   /**
    * What happens to a value that arrives while the buffer is full; see {@link BufferOverflow}.
    * @defaultValue `'error'`: no value is ever dropped silently or otherwise; an overflow ends
    * the receiver with a {@link ReceiverError}.
    */
-  readonly overflow?: BufferOverflow;
+  readonly overflow?: BufferOverflow | undefined;
 }
 
 const OVERFLOW_POLICIES: readonly BufferOverflow[] = ['error', 'dropOldest', 'dropLatest'];

@@ -87,7 +87,7 @@ export interface SkipMissedAndDriftOptions {
    * 0 up (`Infinity` never drifts).
    * @defaultValue `0`
    */
-  readonly delayToleranceMs?: number;
+  readonly delayToleranceMs?: number | undefined;
 }
 
 /**

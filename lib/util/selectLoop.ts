@@ -11,24 +11,23 @@ import { Selected } from './Selected';
 declare const selectedFromBrand: unique symbol;
 
 /**
- * A {@link Selected} that {@link selectedFrom} matched to receiver `R`: its `message` has `R`'s
- * message type. The brand (a property that exists only in the type) is what lets an
+ * A {@link Selected} that {@link selectedFrom} matched to receiver `R`: a `Selected` of `R`'s
+ * message type, still a union of message, failure and stop (check `wasStopped` and `exception`
+ * before reading `message`). The brand (a property that exists only in the type) is what lets an
  * `if (selectedFrom(s, a)) … else if (selectedFrom(s, b))` chain narrow over two receivers of
  * the same message type: without it the `else` branch would narrow to `never`.
  *
  * @example
  * ```ts
- * if (selectedFrom(selected, numbers)) {
- *   const matched: Selected<number> & SelectedFrom<Receiver<number>> = selected;
+ * if (selectedFrom(selected, numbers) && !selected.wasStopped && selected.exception === undefined) {
+ *   const matched: SelectedMessage<number> & SelectedFrom<Receiver<number>> = selected;
  * }
  * ```
  */
-export interface SelectedFrom<R> {
+export type SelectedFrom<R> = Selected<MessageOf<R>> & {
   /** The receiver the item was matched to; it exists only in the type. */
   readonly [selectedFromBrand]: R;
-  /** The message, typed as the matched receiver's. */
-  readonly message: MessageOf<R>;
-}
+};
 
 /**
  * The base class of the errors of {@link select}.
@@ -63,14 +62,15 @@ export class UnhandledSelectedError<T = unknown> extends SelectError {
 }
 
 /**
- * Whether `selected` came from `receiver`; a type guard that narrows `selected.message` to
- * `receiver`'s message type. A match also marks the item handled (see
- * {@link UnhandledSelectedError}).
+ * Whether `selected` came from `receiver`; a type guard that narrows `selected` to a
+ * {@link Selected} of `receiver`'s message type. A match also marks the item handled (see
+ * {@link UnhandledSelectedError}). `message` can be read once `wasStopped` and `exception` are
+ * checked.
  *
  * @example
  * ```ts
  * if (selectedFrom(selected, numbers)) {
- *   console.log(selected.message + 1); // message: number
+ *   if (selected.exception === undefined && !selected.wasStopped) console.log(selected.message + 1);
  * } else if (selectedFrom(selected, otherNumbers)) { ... }
  * ```
  */
@@ -96,7 +96,8 @@ export function selectedFrom<S extends Selected<unknown>, R extends Receiver<unk
  * - **Buffer:** none: a message is taken from its receiver only when its item is yielded.
  * - **When full:** nothing of its own fills up; a receiver not yet read keeps its own policy.
  * - **Errors:** an error a receiver's `consume()` throws is yielded as the item's `exception`
- *   (`message` rethrows it), and the receiver stays in the loop. An item no `selectedFrom`
+ *   (the item has no `message` in its type; at run time reading it rethrows the error), and the
+ *   receiver stays in the loop. An item no `selectedFrom`
  *   call matched throws {@link UnhandledSelectedError} at the next step.
  * - **Closing:** a stopped receiver is yielded once with `wasStopped` true, then no more; the
  *   loop ends when every receiver has stopped. The receivers are never closed by the loop.
@@ -108,7 +109,8 @@ export function selectedFrom<S extends Selected<unknown>, R extends Receiver<unk
  * @example
  * ```ts
  * for await (const selected of select(prices, orders)) {
- *   if (selectedFrom(selected, prices)) console.log('price', selected.message);
+ *   if (selected.wasStopped || selected.exception !== undefined) console.log(String(selected), selected.exception);
+ *   else if (selectedFrom(selected, prices)) console.log('price', selected.message);
  *   else if (selectedFrom(selected, orders)) console.log('order', selected.message);
  * }
  * ```

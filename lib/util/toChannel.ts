@@ -13,7 +13,7 @@ export interface ToChannelOptions extends SenderObserverOptions {
    * value must be placed at once) and up, or `Infinity`.
    * @defaultValue `Infinity`: values wait without bound, as with `sender.asObserver()`
    */
-  readonly maxPending?: number;
+  readonly maxPending?: number | undefined;
 }
 
 /**

@@ -49,6 +49,45 @@ describe('marbles: Timer', () => {
     });
   });
 
+  it("Timer.once(300) is '300ms (a|)': one tick, then complete", () => {
+    const scheduler = newTestScheduler();
+    scheduler.run(({ expectObservable }) => {
+      expectObservable(times(Timer.once(300, { scheduler }))).toBe('300ms (a|)', { a: 300 });
+    });
+  });
+
+  it("Timer.once(0) is '(a|)' on the patched asyncScheduler", () => {
+    newTestScheduler().run(({ expectObservable }) => {
+      expectObservable(times(Timer.once(0))).toBe('(a|)', { a: 0 });
+    });
+  });
+
+  it('Timer.once() reset at 200 ms fires once, 300 ms after the reset', () => {
+    const scheduler = newTestScheduler();
+    scheduler.run(({ expectObservable }) => {
+      const timer = Timer.once(300, { scheduler });
+      scheduler.schedule(() => timer.reset(), 200);
+      expectObservable(times(timer)).toBe('500ms (a|)', { a: 500 });
+    });
+  });
+
+  it('Timer.once() stopped before it fires completes at the stop, with no tick', () => {
+    const scheduler = newTestScheduler();
+    scheduler.run(({ expectObservable }) => {
+      const timer = Timer.once(300, { scheduler });
+      scheduler.schedule(() => timer.stop(), 100);
+      expectObservable(times(timer)).toBe('100ms |');
+    });
+  });
+
+  it('Timer.timeout(300), unlike Timer.once(300), repeats', () => {
+    const scheduler = newTestScheduler();
+    scheduler.run(({ expectObservable }) => {
+      const timeout = times(Timer.timeout(300, { scheduler }).pipe(take(3)));
+      expectObservable(timeout).toBe('300ms a 299ms b 299ms (c|)', { a: 300, b: 600, c: 900 });
+    });
+  });
+
   it('stop() completes the subscriber in the frame it is called', () => {
     const scheduler = newTestScheduler();
     scheduler.run(({ expectObservable }) => {

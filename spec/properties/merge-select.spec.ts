@@ -133,7 +133,7 @@ describe('properties: Merge and select under random interleavings', () => {
               if (selected.wasStopped) {
                 expect(stopped.has(index)).toBe(false);
                 stopped.add(index);
-              } else {
+              } else if (selected.exception === undefined) {
                 taken.push(selected.message);
               }
               if (shouldLeave(plan, taken)) {
@@ -196,7 +196,7 @@ describe('properties: Merge and select under random interleavings', () => {
                 break reading;
               }
               const selected = selector.get(name);
-              if (selected !== undefined && !selected.wasStopped) {
+              if (selected !== undefined && !selected.wasStopped && selected.exception === undefined) {
                 taken.push(selected.message as number);
               }
             }

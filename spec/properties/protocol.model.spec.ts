@@ -268,7 +268,7 @@ async function consume(world: ReentrantWorld, kind: ConsumerKind): Promise<void>
   } else if (kind === 'select') {
     for await (const selected of select(...readers)) {
       const index = readers.findIndex((reader) => selectedFrom(selected, reader));
-      if (!selected.wasStopped) {
+      if (!selected.wasStopped && selected.exception === undefined) {
         world.handle(index, selected.message);
       }
     }

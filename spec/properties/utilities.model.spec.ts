@@ -256,7 +256,7 @@ describe('utilities (interleavings)', () => {
               if (selected.wasStopped) {
                 expect(stops.has(index)).toBe(false);
                 stops.add(index);
-              } else {
+              } else if (selected.exception === undefined) {
                 into.push(selected.message);
               }
               if (into.length >= plan.limit) {
@@ -292,7 +292,7 @@ describe('utilities (interleavings)', () => {
               for (const [index, name] of names.entries()) {
                 const item = (mask & (1 << index)) === 0 ? undefined : selector.get(name);
                 if (item?.wasStopped === false) {
-                  into.push(item.inner as Message);
+                  into.push(item.inner);
                 }
               }
               await s.schedule(Promise.resolve(), 'round body');

@@ -4,7 +4,7 @@
  * a `@ts-expect-error` line fails the check when its line is not an error.
  */
 import { expectTypeOf } from 'expect-type';
-import type { Selected } from 'rx-channels';
+import type { ReceiverStoppedError, Selected, SelectedFailure, SelectedMessage, SelectedStop } from 'rx-channels';
 import {
   Anycast,
   Merge,
@@ -26,12 +26,46 @@ declare const words: Receiver<string>;
 async function selectNarrowing(): Promise<void> {
   for await (const selected of select(numbers, words)) {
     expectTypeOf(selected).toEqualTypeOf<Selected<number | string>>();
+    // @ts-expect-error an item not narrowed may be a stop or a failure: it has no message
+    void selected.message;
     if (selectedFrom(selected, numbers)) {
+      // @ts-expect-error matched, but still maybe a stop or a failure
+      void selected.message;
+      if (selected.wasStopped) {
+        expectTypeOf(selected.exception).toEqualTypeOf<ReceiverStoppedError>();
+        expectTypeOf(selected.inner).toEqualTypeOf<undefined>();
+        // @ts-expect-error a stop has no message
+        void selected.message;
+      } else if (selected.exception !== undefined) {
+        // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- any thrown value but undefined
+        expectTypeOf(selected.exception).toEqualTypeOf<{} | null>();
+        // @ts-expect-error a failure has no message
+        void selected.message;
+      } else {
+        expectTypeOf(selected.message).toEqualTypeOf<number>();
+        expectTypeOf(selected.inner).toEqualTypeOf<number>();
+      }
+    } else if (selectedFrom(selected, words)) {
+      if (!selected.wasStopped && selected.exception === undefined) {
+        expectTypeOf(selected.message).toEqualTypeOf<string>();
+      }
+    } else {
+      expectTypeOf(selected).toEqualTypeOf<Selected<number | string>>();
+    }
+  }
+}
+
+/** The checks may come first, then the chain: the narrowing is the same. */
+async function checksFirst(): Promise<void> {
+  for await (const selected of select(numbers, words)) {
+    if (selected.wasStopped || selected.exception !== undefined) {
+      expectTypeOf(selected).toEqualTypeOf<SelectedStop<number | string> | SelectedFailure<number | string>>();
+    } else if (selectedFrom(selected, numbers)) {
       expectTypeOf(selected.message).toEqualTypeOf<number>();
     } else if (selectedFrom(selected, words)) {
       expectTypeOf(selected.message).toEqualTypeOf<string>();
     } else {
-      expectTypeOf(selected).toEqualTypeOf<Selected<number | string>>();
+      expectTypeOf(selected).toEqualTypeOf<SelectedMessage<number | string>>();
     }
   }
 }
@@ -40,13 +74,31 @@ async function selectNarrowing(): Promise<void> {
 async function sameTypeChain(): Promise<void> {
   for await (const selected of select(numbers, moreNumbers)) {
     if (selectedFrom(selected, numbers)) {
-      expectTypeOf(selected.message).toEqualTypeOf<number>();
+      if (!selected.wasStopped && selected.exception === undefined) {
+        expectTypeOf(selected.message).toEqualTypeOf<number>();
+      }
     } else if (selectedFrom(selected, moreNumbers)) {
-      expectTypeOf(selected.message).toEqualTypeOf<number>();
       expectTypeOf(selected).not.toBeNever();
+      if (!selected.wasStopped && selected.exception === undefined) {
+        expectTypeOf(selected.message).toEqualTypeOf<number>();
+      }
     } else {
       expectTypeOf(selected).toEqualTypeOf<Selected<number>>();
     }
+  }
+}
+
+/** The seed's Select hands out the same union; `inner` needs no narrowing. */
+function selectedFromSelect(selector: Select<{ count: Receiver<number> }>): void {
+  const item = selector.count;
+  if (item === undefined) {
+    return;
+  }
+  expectTypeOf(item.inner).toEqualTypeOf<number | undefined>();
+  // @ts-expect-error the Select's item may be a stop too
+  void item.message;
+  if (!item.wasStopped && item.exception === undefined) {
+    expectTypeOf(item.message).toEqualTypeOf<number>();
   }
 }
 
@@ -97,11 +149,19 @@ describe('select types', () => {
     const receiver = channel.newReceiver();
     await channel.newSender().send(41);
     for await (const selected of select(receiver)) {
-      if (selectedFrom(selected, receiver)) {
+      if (selectedFrom(selected, receiver) && !selected.wasStopped && selected.exception === undefined) {
         expect(selected.message + 1).toBe(42);
       }
       break;
     }
-    expect([selectNarrowing, sameTypeChain, mergeTypes, mergeNamedTypes, selectTypes]).toHaveLength(5);
+    expect([
+      selectNarrowing,
+      checksFirst,
+      sameTypeChain,
+      selectedFromSelect,
+      mergeTypes,
+      mergeNamedTypes,
+      selectTypes,
+    ]).toHaveLength(7);
   });
 });

@@ -159,6 +159,21 @@ describe('Merge', () => {
   });
 
   describe('stopping', () => {
+    it('stop() takes effect before it returns, and its promise waits for nothing', async () => {
+      const channel = new Anycast<number>();
+      await channel.newSender().send(1);
+      const source = channel.newReceiver();
+      const merged = new Merge(source);
+      const stopped = track(merged.stop());
+      expect(thrownBy(() => merged.consume())).toBeInstanceOf(ReceiverStoppedError);
+      await flushMicrotasks();
+      expect(stopped.current()).toEqual({ state: 'fulfilled', value: undefined });
+      expect(await merged.ready()).toBe(false);
+      // The source was neither drained nor closed.
+      expect(await source.receive()).toBe(1);
+      expect(merged.close()).toBeUndefined();
+    });
+
     it('stops when every source has stopped', async () => {
       const a = anycast<number>('a');
       const b = anycast<number>('b');

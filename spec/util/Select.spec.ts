@@ -227,6 +227,19 @@ describe('Select', () => {
   });
 
   describe('stop() and cancellation', () => {
+    it('stop() takes effect before it returns, and its promise waits for nothing', async () => {
+      const channel = new Anycast<number>();
+      await channel.newSender().send(1);
+      const receiver = channel.newReceiver();
+      const select = new Select({ receiver });
+      const stopped = track(select.stop());
+      const ready = track(select.ready());
+      await flushMicrotasks();
+      expect(stopped.current()).toEqual({ state: 'fulfilled', value: undefined });
+      expect(ready.current()).toEqual({ state: 'fulfilled', value: false });
+      expect(await receiver.receive()).toBe(1);
+    });
+
     it('stop() releases every pending ready() and every parked waker, and takes nothing', async () => {
       const a = anycast<number>('a');
       const probe = new ProbeReceiver(a.receiver);

@@ -1,4 +1,5 @@
 import {
+  queueScheduler,
   Subscription,
   switchMap,
   take,
@@ -8,7 +9,7 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { ReceiverError, ReceiverStoppedError } from 'rx-channels';
+import { ReceiverError, ReceiverStoppedError, select, selectedFrom } from 'rx-channels';
 import { MissedTickPolicy, SkipMissedAndDrift, SkipMissedAndResync, Timer, TriggerAllMissed } from 'rx-channels/util';
 import { flushMicrotasks, reasonOf, settlementOf, thrownBy, track } from '../helpers/async';
 import { captureWarnings } from '../helpers/logger';
@@ -514,6 +515,173 @@ describe('Timer', () => {
     it('rejects consume() before a tick with a ReceiverError', () => {
       const timer = Timer.periodic(1000, { scheduler: new VirtualTimeScheduler() });
       expect(thrownBy(() => timer.consume())).toBeInstanceOf(ReceiverError);
+    });
+  });
+
+  describe('Timer.once()', () => {
+    it('refuses a negative, infinite or non-number delay, and a policy in place of options', () => {
+      expect(() => Timer.once(-1)).toThrow(RangeError);
+      expect(() => Timer.once(Infinity)).toThrow(RangeError);
+      expect(() => Timer.once(Number.NaN)).toThrow('Expected `delayMs` to be a finite number from 0 up, got NaN');
+      expect(() => Timer.once('5' as unknown as number)).toThrow(TypeError);
+      expect(() => Timer.once(5, new SkipMissedAndDrift() as never)).toThrow(TypeError);
+      expect(() => Timer.once(5, { autoStart: false, startDelayMs: 1 })).toThrow(RangeError);
+      // A refused call leaves the next timer a repeating one.
+      const scheduler = new VirtualTimeScheduler();
+      expect(() => new Timer(0, { scheduler })).toThrow(RangeError);
+    });
+
+    it('delivers one tick after the delay, then stops: ready() is false, consume() throws ReceiverStoppedError', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const timer = Timer.once(300, { scheduler });
+      expect(await inVirtualTime(scheduler, timer.receive())).toEqual(new Date(300));
+      expect(timer.isRunning).toBe(false);
+      expect(await timer.ready()).toBe(false);
+      expect(thrownBy(() => timer.consume())).toBeInstanceOf(ReceiverStoppedError);
+      expect(scheduler.actions).toHaveLength(0);
+    });
+
+    it('ends a for await loop after its one tick, and leaves no action behind', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const timer = Timer.once(1000, { scheduler, startDelayMs: 500 });
+      const loop = (async () => {
+        const times: number[] = [];
+        for await (const tick of timer) {
+          times.push(tick.getTime());
+        }
+        return times;
+      })();
+      expect(await inVirtualTime(scheduler, loop)).toEqual([1500]);
+      expect(scheduler.actions).toHaveLength(0);
+    });
+
+    it('does not start before it is first polled with autoStart: false', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const timer = Timer.once(100, { scheduler, autoStart: false });
+      scheduler.frame = 1000;
+      expect(await inVirtualTime(scheduler, timer.receive())).toEqual(new Date(1100));
+    });
+
+    it('with delay 0 on queueScheduler, fires at the first look, in the same call', async () => {
+      const timer = Timer.once(0, { scheduler: queueScheduler });
+      const seen: string[] = [];
+      timer.subscribe({ next: () => seen.push('tick'), complete: () => seen.push('complete') });
+      expect(seen).toEqual(['tick', 'complete']);
+      expect(await timer.ready()).toBe(false);
+      const other = Timer.once(0, { scheduler: queueScheduler });
+      expect(await other.receive()).toBeInstanceOf(Date);
+      expect(await other.ready()).toBe(false);
+    });
+
+    it('stop() before it fires: a pending ready() resolves false, no action is left, no tick ever comes', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const timer = Timer.once(1000, { scheduler });
+      const ready = timer.ready();
+      expect(scheduler.actions).toHaveLength(1);
+      scheduler.schedule(() => timer.stop(), 500);
+      scheduler.flush();
+      expect(await ready).toBe(false);
+      expect(scheduler.actions).toHaveLength(0);
+      scheduler.frame = 5000;
+      expect(await timer.ready()).toBe(false);
+    });
+
+    it('an aborted pending ready() takes nothing and leaves no action: the tick is there for the next call', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const timer = Timer.once(1000, { scheduler });
+      const controller = new AbortController();
+      const ready = timer.ready({ signal: controller.signal });
+      expect(scheduler.actions).toHaveLength(1);
+      controller.abort();
+      await expect(ready).rejects.toBe(controller.signal.reason);
+      expect(scheduler.actions).toHaveLength(0);
+      scheduler.frame = 1000;
+      expect(await timer.receive()).toEqual(new Date(1000));
+      expect(await timer.ready()).toBe(false);
+    });
+
+    it('an abort after the tick fired leaves the tick in place', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const timer = Timer.once(1000, { scheduler });
+      scheduler.frame = 1000;
+      expect(await timer.ready()).toBe(true);
+      const controller = new AbortController();
+      controller.abort();
+      await expect(timer.ready({ signal: controller.signal })).rejects.toBe(controller.signal.reason);
+      expect(timer.consume()).toEqual(new Date(1000));
+    });
+
+    it('concurrent ready() calls all resolve true; the one tick goes to one consume(), then the timer is stopped', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const timer = Timer.once(1000, { scheduler });
+      const first = track(timer.ready());
+      const second = track(timer.ready());
+      scheduler.flush();
+      await flushMicrotasks();
+      expect([first.current(), second.current()]).toEqual([
+        { state: 'fulfilled', value: true },
+        { state: 'fulfilled', value: true },
+      ]);
+      expect(timer.consume()).toEqual(new Date(1000));
+      expect(thrownBy(() => timer.consume())).toBeInstanceOf(ReceiverStoppedError);
+    });
+
+    it('tells a receive() parked next to the consumer that it stopped', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const timer = Timer.once(1000, { scheduler });
+      const first = timer.receive();
+      const second = timer.receive();
+      scheduler.flush();
+      expect(await first).toEqual(new Date(1000));
+      await expect(second).rejects.toBeInstanceOf(ReceiverStoppedError);
+    });
+
+    describe('reset()', () => {
+      it('while pending, moves the one tick to delay from now', async () => {
+        const scheduler = new VirtualTimeScheduler();
+        const timer = Timer.once(1000, { scheduler });
+        scheduler.schedule(() => timer.reset(), 600);
+        expect(await inVirtualTime(scheduler, timer.receive())).toEqual(new Date(1600));
+        expect(await timer.ready()).toBe(false);
+      });
+
+      it('after the tick was consumed, re-arms it for one more tick', async () => {
+        const scheduler = new VirtualTimeScheduler();
+        const timer = Timer.once(1000, { scheduler });
+        expect(await inVirtualTime(scheduler, timer.receive())).toEqual(new Date(1000));
+        scheduler.frame = 4000;
+        timer.reset({ startDelayMs: 200 });
+        expect(timer.isRunning).toBe(true);
+        expect(await inVirtualTime(scheduler, timer.receive())).toEqual(new Date(5200));
+        expect(await timer.ready()).toBe(false);
+      });
+
+      it('drops a tick that fired but was not consumed, and after stop() starts it again', async () => {
+        const scheduler = new VirtualTimeScheduler();
+        const timer = Timer.once(1000, { scheduler });
+        scheduler.frame = 1000;
+        expect(await timer.ready()).toBe(true);
+        timer.reset();
+        expect(thrownBy(() => timer.consume())).toBeInstanceOf(ReceiverError);
+        timer.stop();
+        timer.reset();
+        expect(await inVirtualTime(scheduler, timer.receive())).toEqual(new Date(2000));
+      });
+    });
+
+    it('ends a select() loop branch: its tick, then its stop, once each', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const deadline = Timer.once(100, { scheduler });
+      const loop = (async () => {
+        const seen: string[] = [];
+        for await (const selected of select(deadline)) {
+          if (selectedFrom(selected, deadline)) {
+            seen.push(selected.wasStopped ? 'stopped' : `tick ${selected.inner?.getTime()}`);
+          }
+        }
+        return seen;
+      })();
+      expect(await inVirtualTime(scheduler, loop)).toEqual(['tick 100', 'stopped']);
     });
   });
 
