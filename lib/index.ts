@@ -18,7 +18,7 @@ export { setLogger } from './logger';
 export type { ChannelsLogger } from './logger';
 export { Peekable } from './Peekable';
 export { Receiver } from './Receiver';
-export type { AbortOptions } from './Receiver';
+export type { AbortOptions, TryReceiveResult } from './Receiver';
 export { Sender } from './Sender';
 export type { SenderObserverOptions } from './Sender';
 export { fromObservable } from './util/fromObservable';
