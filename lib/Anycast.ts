@@ -243,6 +243,15 @@ class AnycastSender<T> extends Sender<T> implements ChannelSender<T> {
     return this.core.send(message, this, checkSignal(options?.signal));
   }
 
+  override trySend(message: T): boolean {
+    const core = this.core;
+    if (core.closed) {
+      throw core.senderClosedError(this);
+    }
+    // Senders waiting for room came first: a message placed now would overtake theirs.
+    return core.blockedSenders.length === 0 && core.trySend(message);
+  }
+
   _trySend(message: T): boolean {
     return !this.core.closed && this.core.trySend(message);
   }

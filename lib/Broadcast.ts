@@ -310,6 +310,15 @@ class BroadcastSender<T> extends Sender<T> implements ChannelSender<T> {
     return this.core.send(message, this, checkSignal(options?.signal));
   }
 
+  /** Delivers `message` to every receiver, as `send()` does: a Broadcast never waits. */
+  override trySend(message: T): boolean {
+    if (this.core.closed) {
+      throw this.core.senderClosedError(this);
+    }
+    this.core.deliver(message);
+    return true;
+  }
+
   _trySend(message: T): boolean {
     if (this.core.closed) {
       return false;
