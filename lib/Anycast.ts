@@ -97,6 +97,22 @@ export class Anycast<T> {
     return this._core.closed;
   }
 
+  /**
+   * How many messages the buffer holds now: sent, and not yet handed to a receiver. A message a
+   * receiver has reserved (its `ready()` resolved) is no longer counted; given back, it is again.
+   */
+  get size(): number {
+    return this._core.buffer.length;
+  }
+
+  /**
+   * How many receivers are open: made from this channel and neither closed nor garbage
+   * collected. `0` once the channel is closed, as for a Broadcast.
+   */
+  get receiverCount(): number {
+    return this._core.receiverCount;
+  }
+
   /** A new sender; on a closed channel, one whose `send()` throws. */
   newSender(): Sender<T> {
     return new AnycastSender(this._core);
@@ -132,6 +148,8 @@ class AnycastCore<T> {
   readonly blockedSenders = new WaitQueue<BlockedSend<T>>();
   /** Set once by `close()`; never unset. */
   closed = false;
+  /** Receivers made while open, neither closed nor collected since (see `Reservation`); 0 once closed. */
+  receiverCount = 0;
 
   constructor(
     readonly channel: Anycast<T>,
@@ -189,6 +207,7 @@ class AnycastCore<T> {
       return;
     }
     this.closed = true;
+    this.receiverCount = 0;
     for (let blocked = this.blockedSenders.shift(); blocked !== undefined; blocked = this.blockedSenders.shift()) {
       blocked.stopListening?.();
       blocked.reject(this.senderClosedError(blocked.sender));
@@ -266,15 +285,23 @@ class AnycastSender<T> extends Sender<T> implements ChannelSender<T> {
 }
 
 /**
- * The message a receiver was handed or reserved, kept until `consume()` or `close()`. It lives
- * apart from the receiver so that it outlives one that is garbage-collected while holding it,
- * and then gives the message back (see `collected.ts`).
+ * The message a receiver was handed or reserved, kept until `consume()` or `close()`, and the
+ * receiver's place in the channel's `receiverCount`. It lives apart from the receiver so that it
+ * outlives one that is garbage-collected, and then gives the message back and leaves the count
+ * (see `collected.ts`).
  */
 class Reservation<T> implements Releasable {
   holding = false;
   message: T | undefined;
+  /** Whether the receiver counts in `receiverCount`: made while the channel was open, and not yet released. */
+  private counted: boolean;
 
-  constructor(private readonly core: AnycastCore<T>) {}
+  constructor(private readonly core: AnycastCore<T>) {
+    this.counted = !core.closed;
+    if (this.counted) {
+      core.receiverCount++;
+    }
+  }
 
   hold(message: T): void {
     this.message = message;
@@ -288,10 +315,17 @@ class Reservation<T> implements Releasable {
     return message;
   }
 
-  /** Gives the message back to the front of the channel, if one is held. */
+  /** Gives the message back to the front of the channel, if one is held, and leaves the count once. */
   release(): void {
     if (this.holding) {
       this.core.giveBack(this.take());
+    }
+    if (this.counted) {
+      this.counted = false;
+      // A closed channel has already set its count to 0.
+      if (!this.core.closed) {
+        this.core.receiverCount--;
+      }
     }
   }
 }

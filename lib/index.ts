@@ -22,7 +22,7 @@ export type { AbortOptions, TryReceiveResult } from './Receiver';
 export { Sender } from './Sender';
 export type { SenderObserverOptions } from './Sender';
 export { fromObservable } from './util/fromObservable';
-export type { BufferOverflow, FromObservableOptions } from './util/fromObservable';
+export type { BufferOverflow, FromObservableOptions, ObservableReceiver } from './util/fromObservable';
 export { toChannel } from './util/toChannel';
 export type { ToChannelOptions } from './util/toChannel';
 export { Event } from './util/Event';
