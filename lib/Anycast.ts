@@ -45,12 +45,14 @@ interface BlockedSend<T> {
  *   arrival order.
  * - **Buffer:** one shared buffer of `maxsize` messages (default 10). With room, `send()` places
  *   the message before it returns its promise.
- * - **When full:** `send()` waits until a receiver makes room; nothing is dropped.
+ * - **When full:** `send()` waits until a receiver makes room; nothing is dropped. `trySend()`
+ *   returns `false` instead of waiting, also while other senders wait for room (it never
+ *   overtakes them). `size` is the number of messages buffered now.
  * - **Receivers:** a message goes to one receiver; a waiting receiver is handed it in the
  *   sender's call stack. A receiver whose `ready()` resolved holds that message for itself; if
  *   it is closed (or garbage-collected) before consuming, the message goes back to the front
  *   of the channel.
- * - **Closing:** `send()` throws {@link SenderError} (cause {@link ChannelClosedError}), blocked
+ * - **Closing:** `send()` rejects and `trySend()` throws {@link SenderError} (cause {@link ChannelClosedError}), blocked
  *   senders are released with it; receivers drain the buffer, then stop with
  *   {@link ReceiverStoppedError} (cause {@link ChannelClosedError}).
  * - **Cancellation:** an aborted `send()` has not sent its message and loses its place in line;

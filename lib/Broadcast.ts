@@ -49,12 +49,13 @@ const SENT: Promise<void> = Promise.resolve();
  * - **Buffer:** one buffer per receiver, of `maxsize` messages (default 50).
  * - **When full:** the oldest message is dropped for that receiver alone, counted in its
  *   `dropped`, and a warning is logged once per overflow episode (until its buffer next
- *   empties), unless `warnOnOverflow: false`. `send()` never waits.
+ *   empties), unless `warnOnOverflow: false`. `send()` never waits, and `trySend()` always
+ *   places the message (returns `true`).
  * - **Receivers:** closed or garbage-collected receivers stop counting in `receiverCount` and
  *   cost `send()` nothing; a receiver with a pending `ready()` or a subscriber is kept alive by
  *   the channel.
- * - **Closing:** `send()` throws {@link SenderError} (cause {@link ChannelClosedError});
- *   receivers drain their buffer, then stop with {@link ReceiverStoppedError} (cause
+ * - **Closing:** `send()` and `trySend()` throw {@link SenderError} (cause
+ *   {@link ChannelClosedError}); receivers drain their buffer, then stop with {@link ReceiverStoppedError} (cause
  *   {@link ChannelClosedError}); `asObservable()` completes; `peek()` is `undefined`.
  * - **Cancellation:** an aborted `ready()`/`receive()` takes nothing.
  * - **Not guaranteed:** that a slow receiver sees every message (see "When full").

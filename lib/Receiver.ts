@@ -55,8 +55,13 @@ export type TryReceiveResult<T> =
  *   is ready and `consume()` hands it to one of them; concurrent `receive()` calls and iterators
  *   each wait for a message of their own, the one that waited longest first. For several
  *   consumers, make several receivers.
- * - **Cancellation:** an aborted `ready()` or `receive()` rejects with the signal's reason and
- *   takes nothing: every message stays in place for the next call.
+ * - **Without waiting:** `tryReceive()` takes a message only if one is ready now. It does not
+ *   queue behind waiting `receive()` calls, so when it runs while a message is ready (in the call
+ *   stack that made it ready) it may take one that a waiting call would have had; every message
+ *   still goes to exactly one taker. `receiveMany(max)` waits in line like `receive()`, then takes
+ *   up to `max` messages that are ready in that same tick.
+ * - **Cancellation:** an aborted `ready()`, `receive()` or `receiveMany()` rejects with the
+ *   signal's reason and takes nothing: every message stays in place for the next call.
  * - **Observable:** cold. While subscribed it takes messages and emits them synchronously, in
  *   the call stack that made them ready; it completes when the receiver stops and errors with
  *   the receiver's error. Unsubscribing stops taking messages and loses none.
@@ -197,6 +202,9 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
    * Waits until at least one message is ready, then takes up to `max` messages that are ready
    * without waiting again (tokio's `recv_many`, Effect's `takeUpTo`). Resolves `[]` once the
    * receiver has stopped and is drained, never with `[]` otherwise.
+   *
+   * A receiver written outside the library (with only `ready()` and `consume()`) gives one
+   * message per call: whether a second is ready cannot be known without waiting.
    *
    * Errors: an error met before any message rejects the call, as `receive()` would. One met
    * after some messages ends the batch: the call resolves with those messages and the error is

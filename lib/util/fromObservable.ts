@@ -72,10 +72,10 @@ let receiversMade = 0;
  * ## Guarantees
  * - **Ordering:** values are received in the order the source emitted them; an Observable
  *   subscriber of the receiver gets each one in the source's own call stack (exact marbles).
- * - **Buffer:** `maxsize` values (default 50) wait for a consumer.
+ * - **Buffer:** `maxsize` values (default 50) wait for a consumer; `size` tells how many do now.
  * - **When full:** per `overflow` (default `'error'`: the value that overflowed is kept, the
  *   source is unsubscribed, and the receiver ends with a {@link ReceiverError} once the buffer is
- *   drained; nothing is dropped). The drop policies count what they drop and log a warning
+ *   drained; nothing is dropped). The drop policies count what they drop (in `dropped`) and log a warning
  *   through the library's logger once per overflow episode.
  * - **Closing:** when the source completes the receiver stops after its buffer drains. When the
  *   source errors, the buffered values come first, then `consume()` throws a

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { of, Subject, concat, throwError } from 'rxjs';
 import { Anycast, Broadcast, Merge, ReceiverError, ReceiverInvalidatedError, type Receiver } from 'rx-channels';
 import { Event, fromObservable } from 'rx-channels/util';
-import { flushMicrotasks, reasonOf, settlementOf, thrownBy, track } from '../helpers/async';
+import { abortListenerCount, flushMicrotasks, reasonOf, settlementOf, thrownBy, track } from '../helpers/async';
 import { ListReceiver } from '../helpers/receivers';
 
 function anycast<T>(maxsize = 10) {
@@ -156,6 +156,24 @@ describe('Receiver.receiveMany()', () => {
       await sender.send(1);
       controller.abort();
       await expect(batch).resolves.toEqual([1]);
+    });
+
+    it('many calls on one long-lived signal leave no abort listener behind, however they settle', async () => {
+      const { channel, sender, receiver } = anycast<number>();
+      const controller = new AbortController();
+      const options = { signal: controller.signal };
+      for (let n = 0; n < 20; n++) {
+        const batch = receiver.receiveMany(3, options);
+        await sender.send(n);
+        await expect(batch).resolves.toEqual([n]);
+      }
+      await sender.send(20);
+      await expect(receiver.receiveMany(3, options)).resolves.toEqual([20]);
+      const released = receiver.receiveMany(3, options);
+      expect(abortListenerCount(controller.signal)).toBe(1);
+      await channel.close();
+      await expect(released).resolves.toEqual([]);
+      expect(abortListenerCount(controller.signal)).toBe(0);
     });
 
     it('aborted at any turn, each message is taken exactly once, by the batch or by the next call', async () => {
