@@ -45,12 +45,14 @@ interface BlockedSend<T> {
  *   arrival order.
  * - **Buffer:** one shared buffer of `maxsize` messages (default 10). With room, `send()` places
  *   the message before it returns its promise.
- * - **When full:** `send()` waits until a receiver makes room; nothing is dropped.
+ * - **When full:** `send()` waits until a receiver makes room; nothing is dropped. `trySend()`
+ *   returns `false` instead of waiting, also while other senders wait for room (it never
+ *   overtakes them). `size` is the number of messages buffered now.
  * - **Receivers:** a message goes to one receiver; a waiting receiver is handed it in the
  *   sender's call stack. A receiver whose `ready()` resolved holds that message for itself; if
  *   it is closed (or garbage-collected) before consuming, the message goes back to the front
  *   of the channel.
- * - **Closing:** `send()` throws {@link SenderError} (cause {@link ChannelClosedError}), blocked
+ * - **Closing:** `send()` rejects and `trySend()` throws {@link SenderError} (cause {@link ChannelClosedError}), blocked
  *   senders are released with it; receivers drain the buffer, then stop with
  *   {@link ReceiverStoppedError} (cause {@link ChannelClosedError}). All of it from the moment
  *   `close()` returns; its promise is already resolved and does not wait for the receivers to
@@ -106,6 +108,22 @@ export class Anycast<T> {
     return this._core.closed;
   }
 
+  /**
+   * How many messages the buffer holds now: sent, and not yet handed to a receiver. A message a
+   * receiver has reserved (its `ready()` resolved) is no longer counted; given back, it is again.
+   */
+  get size(): number {
+    return this._core.buffer.length;
+  }
+
+  /**
+   * How many receivers are open: made from this channel and neither closed nor garbage
+   * collected. `0` once the channel is closed, as for a Broadcast.
+   */
+  get receiverCount(): number {
+    return this._core.receiverCount;
+  }
+
   /** A new sender; on a closed channel, one whose `send()` throws. */
   newSender(): Sender<T> {
     return new AnycastSender(this._core);
@@ -148,6 +166,8 @@ class AnycastCore<T> {
   readonly blockedSenders = new WaitQueue<BlockedSend<T>>();
   /** Set once by `close()`; never unset. */
   closed = false;
+  /** Receivers made while open, neither closed nor collected since (see `Reservation`); 0 once closed. */
+  receiverCount = 0;
 
   constructor(
     readonly channel: Anycast<T>,
@@ -205,6 +225,7 @@ class AnycastCore<T> {
       return;
     }
     this.closed = true;
+    this.receiverCount = 0;
     for (let blocked = this.blockedSenders.shift(); blocked !== undefined; blocked = this.blockedSenders.shift()) {
       blocked.stopListening?.();
       blocked.reject(this.senderClosedError(blocked.sender));
@@ -259,6 +280,15 @@ class AnycastSender<T> extends Sender<T> implements ChannelSender<T> {
     return this.core.send(message, this, checkSignal(options?.signal));
   }
 
+  override trySend(message: T): boolean {
+    const core = this.core;
+    if (core.closed) {
+      throw core.senderClosedError(this);
+    }
+    // Senders waiting for room came first: a message placed now would overtake theirs.
+    return core.blockedSenders.length === 0 && core.trySend(message);
+  }
+
   _trySend(message: T): boolean {
     return !this.core.closed && this.core.trySend(message);
   }
@@ -273,15 +303,23 @@ class AnycastSender<T> extends Sender<T> implements ChannelSender<T> {
 }
 
 /**
- * The message a receiver was handed or reserved, kept until `consume()` or `close()`. It lives
- * apart from the receiver so that it outlives one that is garbage-collected while holding it,
- * and then gives the message back (see `collected.ts`).
+ * The message a receiver was handed or reserved, kept until `consume()` or `close()`, and the
+ * receiver's place in the channel's `receiverCount`. It lives apart from the receiver so that it
+ * outlives one that is garbage-collected, and then gives the message back and leaves the count
+ * (see `collected.ts`).
  */
 class Reservation<T> implements Releasable {
   holding = false;
   message: T | undefined;
+  /** Whether the receiver counts in `receiverCount`: made while the channel was open, and not yet released. */
+  private counted: boolean;
 
-  constructor(private readonly core: AnycastCore<T>) {}
+  constructor(private readonly core: AnycastCore<T>) {
+    this.counted = !core.closed;
+    if (this.counted) {
+      core.receiverCount++;
+    }
+  }
 
   hold(message: T): void {
     this.message = message;
@@ -295,10 +333,17 @@ class Reservation<T> implements Releasable {
     return message;
   }
 
-  /** Gives the message back to the front of the channel, if one is held. */
+  /** Gives the message back to the front of the channel, if one is held, and leaves the count once. */
   release(): void {
     if (this.holding) {
       this.core.giveBack(this.take());
+    }
+    if (this.counted) {
+      this.counted = false;
+      // A closed channel has already set its count to 0.
+      if (!this.core.closed) {
+        this.core.receiverCount--;
+      }
     }
   }
 }

@@ -86,11 +86,22 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
   send(message: S, options?: AbortOptions): Promise<void> {
     // A promise chain: zone.js cannot see the continuation of a native `await`.
     return this.sender.send(message, options).then(undefined, (error: unknown) => {
-      if (error instanceof SenderError && error.cause instanceof ChannelError) {
-        throw new SenderError(error.message, this, { cause: this.channelError(error.cause) });
-      }
-      throw error;
+      throw this.rewrapSenderError(error);
     });
+  }
+
+  /**
+   * Sends `message` to the other end; the other end is a Broadcast, which always has room, so it
+   * returns `true`.
+   *
+   * @throws {@link SenderError} when the channel is closed, with the same `cause` as `send()`.
+   */
+  trySend(message: S): boolean {
+    try {
+      return this.sender.trySend(message);
+    } catch (error) {
+      throw this.rewrapSenderError(error);
+    }
   }
 
   /** See {@link Sender.asObserver}. */
@@ -146,6 +157,13 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
   /** @internal */
   _closeChannel(): Promise<void> {
     return this.owner.close();
+  }
+
+  private rewrapSenderError(error: unknown): unknown {
+    if (error instanceof SenderError && error.cause instanceof ChannelError) {
+      return new SenderError(error.message, this, { cause: this.channelError(error.cause) });
+    }
+    return error;
   }
 
   private rewrapReceiverError(error: unknown): unknown {

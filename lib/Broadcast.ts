@@ -49,15 +49,17 @@ const SENT: Promise<void> = Promise.resolve();
  * - **Buffer:** one buffer per receiver, of `maxsize` messages (default 50).
  * - **When full:** the oldest message is dropped for that receiver alone, counted in its
  *   `dropped`, and a warning is logged once per overflow episode (until its buffer next
- *   empties), unless `warnOnOverflow: false`. `send()` never waits.
+ *   empties), unless `warnOnOverflow: false`. `send()` never waits, and `trySend()` always
+ *   places the message (returns `true`).
  * - **Receivers:** closed or garbage-collected receivers stop counting in `receiverCount` and
  *   cost `send()` nothing; a receiver with a pending `ready()` or a subscriber is kept alive by
  *   the channel.
- * - **Closing:** `send()` throws {@link SenderError} (cause {@link ChannelClosedError});
- *   receivers drain their buffer, then stop with {@link ReceiverStoppedError} (cause
- *   {@link ChannelClosedError}); `asObservable()` completes; `peek()` is `undefined`. All of it
- *   from the moment `close()` returns; its promise is already resolved and does not wait for
- *   the receivers to drain: a receiver's `for await` loop ending is what says it has.
+ * - **Closing:** `send()` and `trySend()` throw {@link SenderError} (cause
+ *   {@link ChannelClosedError}); receivers drain their buffer, then stop with
+ *   {@link ReceiverStoppedError} (cause {@link ChannelClosedError}); `asObservable()` completes;
+ *   `peek()` is `undefined`. All of it from the moment `close()` returns; its promise is already
+ *   resolved and does not wait for the receivers to drain: a receiver's `for await` loop ending
+ *   is what says it has.
  * - **Cancellation:** an aborted `ready()`/`receive()` takes nothing.
  * - **Not guaranteed:** that a slow receiver sees every message (see "When full").
  *
@@ -363,6 +365,15 @@ class BroadcastSender<T> extends Sender<T> implements ChannelSender<T> {
 
   send(message: T, options?: AbortOptions): Promise<void> {
     return this.core.send(message, this, checkSignal(options?.signal));
+  }
+
+  /** Delivers `message` to every receiver, as `send()` does: a Broadcast never waits. */
+  override trySend(message: T): boolean {
+    if (this.core.closed) {
+      throw this.core.senderClosedError(this);
+    }
+    this.core.deliver(message);
+    return true;
   }
 
   _trySend(message: T): boolean {

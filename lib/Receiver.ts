@@ -6,7 +6,9 @@ import { pollableOf } from './internal/ForeignReceiver';
 import { PENDING, POLLABLE, PROTOCOL_VERSION, type PollState, type Source, type Waker } from './internal/protocol';
 import { observeReceiver } from './internal/ReceiverObservable';
 import { ReceiverIterator } from './internal/ReceiverIterator';
-import { checkFunction } from './internal/validate';
+import { receiveManyOf } from './internal/receiveMany';
+import { rejectKeptFailure, tryReceiveOf } from './internal/tryReceive';
+import { checkFunction, checkPositiveInteger } from './internal/validate';
 import { PendingWait } from './internal/wait';
 import { WakerSet } from './internal/WakerSet';
 import { filteredReceiver } from './FilteredReceiver';
@@ -23,6 +25,23 @@ export interface AbortOptions {
 }
 
 /**
+ * What {@link Receiver.tryReceive} found: a message (`ok: true`), or why there is none.
+ * Narrow on `ok`, then on `stopped`; a message may itself be `undefined`, hence the object.
+ *
+ * @example
+ * ```ts
+ * const result = receiver.tryReceive();
+ * if (result.ok) console.log(result.message);
+ * else if (result.stopped) console.log('stopped');
+ * ```
+ */
+export type TryReceiveResult<T> =
+  /** A message was ready and is now taken. */
+  | { readonly ok: true; readonly message: T }
+  /** No message: nothing is ready now (`stopped: false`), or the receiver has stopped and is drained (`stopped: true`). */
+  | { readonly ok: false; readonly stopped: boolean };
+
+/**
  * The receiving end of a channel, and an RxJS `Observable` of its messages at the same time.
  *
  * Wait with `ready()` and take with `consume()`, or do both with `receive()`; iterate with
@@ -36,8 +55,13 @@ export interface AbortOptions {
  *   is ready and `consume()` hands it to one of them; concurrent `receive()` calls and iterators
  *   each wait for a message of their own, the one that waited longest first. For several
  *   consumers, make several receivers.
- * - **Cancellation:** an aborted `ready()` or `receive()` rejects with the signal's reason and
- *   takes nothing: every message stays in place for the next call.
+ * - **Without waiting:** `tryReceive()` takes a message only if one is ready now. It does not
+ *   queue behind waiting `receive()` calls, so when it runs while a message is ready (in the call
+ *   stack that made it ready) it may take one that a waiting call would have had; every message
+ *   still goes to exactly one taker. `receiveMany(max)` waits in line like `receive()`, then takes
+ *   up to `max` messages that are ready in that same tick.
+ * - **Cancellation:** an aborted `ready()`, `receive()` or `receiveMany()` rejects with the
+ *   signal's reason and takes nothing: every message stays in place for the next call.
  * - **Observable:** shared, as RxJS `share()` shares a source. The receiver stays one consumer
  *   of its channel: while at least one subscriber is attached it takes messages and emits each,
  *   synchronously in the call stack that made it ready, to every subscriber attached at that
@@ -70,6 +94,8 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
   declare readonly _wakers: WakerSet;
   /** @internal The receiver's reusable `receive()` waiter (see {@link Taker}), made at first need. */
   declare _taker: Waker | undefined;
+  /** @internal An error a `receiveMany()` met after taking messages, owed to the next take (`lib/internal/receiveMany.ts`). */
+  declare _failure: { readonly error: unknown } | undefined;
 
   constructor();
   /** @internal A built-in receiver: it speaks the pull protocol and is branded for it. */
@@ -120,6 +146,9 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
    * ```
    */
   receive(options?: AbortOptions): Promise<T> {
+    if (this._failure !== undefined) {
+      return rejectKeptFailure(this, checkSignal(options?.signal));
+    }
     if (options === undefined && this._wakers !== undefined) {
       // The common case, a built-in receiver and no signal: nothing to check or bridge.
       if (this._poll() !== PENDING) {
@@ -136,6 +165,76 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
     }
     // On a stopped receiver consume() throws its ReceiverStoppedError, with the cause it knows.
     return new PendingWait(source, consumeFrom, signal).promise;
+  }
+
+  /*
+   * Taking without waiting, and in batches (issue 12): built on the same synchronous poll and
+   * promise wait as receive(); the logic lives in lib/internal/tryReceive.ts and receiveMany.ts.
+   */
+
+  /**
+   * Takes a message if one is ready now, never waiting. A message taken is consumed, as by
+   * `receive()`; nothing else changes: a pending `ready()`/`receive()` stays pending.
+   *
+   * It does not queue behind pending `receive()` calls: when it runs while a message is ready
+   * (from a `map()` function or a subscriber's `next`, in the call stack that made the message
+   * ready), it can take a message that a waiting `receive()` would have had next, as Go's
+   * `select` with `default` and tokio's `try_recv` can. Every message still goes to exactly one
+   * taker.
+   *
+   * A receiver written outside the library (a subclass with only `ready()` and `consume()`) can
+   * tell nothing synchronously: it answers `{ ok: false, stopped: false }` unless the library is
+   * already waiting on it and its `ready()` has resolved. Such a subclass may override this method.
+   *
+   * @returns `{ ok: true, message }` when a message was ready; `{ ok: false, stopped: false }`
+   * when nothing is ready now; `{ ok: false, stopped: true }` when the receiver has stopped.
+   * @throws the receiver's error where `consume()` would throw it (for example
+   * {@link ReceiverInvalidatedError}, or the source error of `fromObservable()`).
+   *
+   * @example
+   * ```ts
+   * await sender.send(1);
+   * console.log(receiver.tryReceive()); // Logs: { ok: true, message: 1 }
+   * console.log(receiver.tryReceive()); // Logs: { ok: false, stopped: false }
+   * ```
+   */
+  tryReceive(): TryReceiveResult<T> {
+    return tryReceiveOf(this);
+  }
+
+  /**
+   * Waits until at least one message is ready, then takes up to `max` messages that are ready
+   * without waiting again (tokio's `recv_many`, Effect's `takeUpTo`). Resolves `[]` once the
+   * receiver has stopped and is drained, never with `[]` otherwise.
+   *
+   * A receiver written outside the library (with only `ready()` and `consume()`) gives one
+   * message per call: whether a second is ready cannot be known without waiting.
+   *
+   * Errors: an error met before any message rejects the call, as `receive()` would. One met
+   * after some messages ends the batch: the call resolves with those messages and the error is
+   * thrown by the next `tryReceive()`, `receive()` or `receiveMany()` of this receiver (an
+   * iteration or subscription does not see it).
+   *
+   * Cancellation: an aborted call rejects with the signal's reason and takes nothing; the
+   * messages are taken in the tick the receiver is found ready, so an abort after that changes
+   * nothing.
+   *
+   * @param max - How many messages to take at most: an integer from 1 and up, or `Infinity` for
+   * every message ready now (a source that makes a new message ready in each `consume()`, such
+   * as a `map()` that sends to its own channel, then never ends the batch).
+   * @throws `RangeError`, synchronously, when `max` is not an integer from 1 and up nor
+   * `Infinity` (a `TypeError` when it is not a number).
+   *
+   * @example
+   * ```ts
+   * await sender.send(1);
+   * await sender.send(2);
+   * console.log(await receiver.receiveMany(10)); // Logs: [ 1, 2 ]
+   * ```
+   */
+  receiveMany(max: number, options?: AbortOptions): Promise<T[]> {
+    checkPositiveInteger('max', max, true);
+    return receiveManyOf(this, max, checkSignal(options?.signal));
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Observer } from 'rxjs';
+import { SenderError } from './errors';
 import { brand } from './internal/brand';
 import { SenderObserver } from './internal/SenderObserver';
 import type { AbortOptions } from './Receiver';
@@ -44,6 +45,32 @@ export abstract class Sender<T> {
    * {@link ChannelClosedError} whose `channel` is the channel.
    */
   abstract send(message: T, options?: AbortOptions): Promise<void>;
+
+  /**
+   * Sends `message` only if that needs no wait: returns `true` when it was placed, `false` when
+   * the channel is full (an Anycast whose buffer is full, or that has senders already waiting
+   * for room: `trySend()` never jumps their line). It never waits and never queues the message.
+   * A Broadcast always has room.
+   *
+   * The base class throws: a sender written outside the library knows only `send()`, which
+   * returns a promise, so whether it could place a message without waiting is unknown.
+   * Answering `false` would have a caller retry forever; such a subclass may override this.
+   *
+   * @throws {@link SenderError} when the channel is closed (its `cause` is a
+   * {@link ChannelClosedError} whose `channel` is the channel), as `send()` rejects; also, from
+   * the base class, saying that the sender does not support it.
+   *
+   * @example
+   * ```ts
+   * const channel = new Anycast<number>({ maxsize: 1 });
+   * const sender = channel.newSender();
+   * console.log(sender.trySend(1), sender.trySend(2)); // Logs: true false
+   * ```
+   */
+  trySend(message: T): boolean;
+  trySend(): boolean {
+    throw new SenderError(`${String(this)} does not support trySend(): it can only send by waiting`, this);
+  }
 
   /**
    * An RxJS `Observer` that sends every value it is given, in order. While the channel is full

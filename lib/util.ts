@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { fromObservable } from './util/fromObservable';
-export type { BufferOverflow, FromObservableOptions } from './util/fromObservable';
+export type { BufferOverflow, FromObservableOptions, ObservableReceiver } from './util/fromObservable';
 export { toChannel } from './util/toChannel';
 export type { ToChannelOptions } from './util/toChannel';
 export { Event } from './util/Event';

@@ -560,6 +560,129 @@ describe('Anycast', () => {
       );
     });
   });
+
+  describe('trySend()', () => {
+    it('places the message while there is room, and returns false when the buffer is full', async () => {
+      const channel = new Anycast<number>({ maxsize: 2 });
+      const sender = channel.newSender();
+      expect([sender.trySend(1), sender.trySend(2), sender.trySend(3)]).toEqual([true, true, false]);
+      expect(channel.size).toBe(2);
+      expect(await receiveMany(channel.newReceiver(), 2)).toEqual([1, 2]);
+      expect(channel.size).toBe(0);
+    });
+
+    it('hands the message straight to a waiting receiver, in the call stack of trySend()', async () => {
+      const channel = new Anycast<number>({ maxsize: 1 });
+      const receiver = channel.newReceiver();
+      const seen: number[] = [];
+      const subscription = receiver.subscribe((message) => seen.push(message));
+      expect(channel.newSender().trySend(1)).toBe(true);
+      expect(seen).toEqual([1]);
+      subscription.unsubscribe();
+    });
+
+    it('never jumps the line of blocked senders: false while one waits, even when a receive makes room', async () => {
+      const channel = new Anycast<number>({ maxsize: 1 });
+      const sender = channel.newSender();
+      await sender.send(1);
+      const blocked = track(sender.send(2));
+      expect(sender.trySend(3)).toBe(false);
+      const receiver = channel.newReceiver();
+      // The receive made room and the blocked sender took it, in the same call.
+      expect(receiver.tryReceive()).toEqual({ ok: true, message: 1 });
+      expect(sender.trySend(3)).toBe(false);
+      await flushMicrotasks();
+      expect(blocked.current()).toEqual({ state: 'fulfilled', value: undefined });
+      expect(await receiveMany(receiver, 1)).toEqual([2]);
+      expect(sender.trySend(3)).toBe(true);
+    });
+
+    it('from inside a ready() continuation and a subscriber: order kept, nothing lost', async () => {
+      const channel = new Anycast<number>({ maxsize: 1 });
+      const sender = channel.newSender();
+      const receiver = channel.newReceiver();
+      const seen: number[] = [];
+      const results: boolean[] = [];
+      const subscription = receiver.subscribe((message) => {
+        seen.push(message);
+        if (message < 4) {
+          results.push(sender.trySend(message + 1));
+        }
+      });
+      expect(sender.trySend(1)).toBe(true);
+      expect(seen).toEqual([1, 2, 3, 4]);
+      expect(results).toEqual([true, true, true]);
+      subscription.unsubscribe();
+      const other = channel.newReceiver();
+      void other.ready().then(() => results.push(sender.trySend(6)));
+      expect(sender.trySend(5)).toBe(true);
+      await flushMicrotasks();
+      // ready() reserved 5, so the buffer had room for 6.
+      expect(results.at(-1)).toBe(true);
+      expect(await receiveMany(other, 2)).toEqual([5, 6]);
+    });
+
+    it('leaves no waiting sender or listener behind when it returns false', async () => {
+      const channel = new Anycast<number>({ maxsize: 1 });
+      const sender = channel.newSender();
+      sender.trySend(1);
+      expect(sender.trySend(2)).toBe(false);
+      const receiver = channel.newReceiver();
+      expect(await receiver.receive()).toBe(1);
+      expect(receiver.tryReceive()).toEqual({ ok: false, stopped: false });
+    });
+  });
+
+  describe('size and receiverCount', () => {
+    it('size counts the messages buffered now; one reserved by a receiver leaves it, and comes back when given back', async () => {
+      const channel = new Anycast<number>({ maxsize: 5 });
+      const sender = channel.newSender();
+      expect(channel.size).toBe(0);
+      await sender.send(1);
+      await sender.send(2);
+      expect(channel.size).toBe(2);
+      const receiver = channel.newReceiver();
+      await receiver.ready();
+      expect(channel.size).toBe(1);
+      receiver.close();
+      expect(channel.size).toBe(2);
+      await channel.close();
+      expect(channel.size).toBe(2);
+    });
+
+    it('receiverCount counts the open receivers, each closed one once', async () => {
+      const channel = new Anycast<number>();
+      expect(channel.receiverCount).toBe(0);
+      const first = channel.newReceiver();
+      const second = channel.newReceiver();
+      expect(channel.receiverCount).toBe(2);
+      first.close();
+      first.close();
+      expect(channel.receiverCount).toBe(1);
+      second.map((message) => message).close();
+      expect(channel.receiverCount).toBe(0);
+    });
+
+    it('receiverCount is 0 once the channel is closed, and stays so', async () => {
+      const channel = new Anycast<number>();
+      const receiver = channel.newReceiver();
+      await channel.close();
+      expect(channel.receiverCount).toBe(0);
+      receiver.close();
+      channel.newReceiver();
+      expect(channel.receiverCount).toBe(0);
+    });
+
+    it('receiverCount falls when a receiver is garbage-collected, and its reserved message goes back', async () => {
+      const channel = new Anycast<number>();
+      await channel.newSender().send(1);
+      await reserveAndDrop(channel);
+      const kept = channel.newReceiver();
+      expect(channel.receiverCount).toBe(2);
+      expect(await collectUntil(() => channel.receiverCount === 1)).toBe(true);
+      expect(kept.tryReceive()).toEqual({ ok: true, message: 1 });
+    });
+  });
 });
 
 /** Receives until the receiver stops; the n-th receive is aborted at a random point if aborts[n]. */

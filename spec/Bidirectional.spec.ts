@@ -275,4 +275,23 @@ describe('Bidirectional', () => {
       expect(thrownBy(() => channel.clientHandle.intoPeekable())).toBeInstanceOf(ReceiverError);
     });
   });
+
+  describe('trySend()', () => {
+    it('places the message for the other end and returns true', async () => {
+      const channel = new Bidirectional<string, number>('client', 'service');
+      expect(channel.clientHandle.trySend('hello')).toBe(true);
+      expect(channel.serviceHandle.tryReceive()).toEqual({ ok: true, message: 'hello' });
+      expect(channel.serviceHandle.trySend(5)).toBe(true);
+      expect(await channel.clientHandle.receiveMany(10)).toEqual([5]);
+    });
+
+    it('on a closed channel throws SenderError with the re-wrapped cause chain, as send() rejects', async () => {
+      const channel = new Bidirectional<number, number>('client', 'service');
+      await channel.close();
+      const error = thrownBy(() => channel.clientHandle.trySend(1)) as SenderError<number>;
+      expect(error).toBeInstanceOf(SenderError);
+      expect(error.sender).toBe(channel.clientHandle);
+      expectUnderlyingCause(error, channel);
+    });
+  });
 });

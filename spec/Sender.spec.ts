@@ -1,6 +1,6 @@
-import { Anycast, Broadcast, Sender, SenderError, type AbortOptions } from 'rx-channels';
+import { Anycast, Broadcast, ChannelClosedError, Sender, SenderError, type AbortOptions } from 'rx-channels';
 import { of, Subject, type Observer } from 'rxjs';
-import { flushMicrotasks, reasonOf } from './helpers/async';
+import { flushMicrotasks, reasonOf, thrownBy } from './helpers/async';
 import { captureWarnings } from './helpers/logger';
 import { drain, receiveMany } from './helpers/receivers';
 
@@ -99,6 +99,52 @@ describe('Sender', () => {
       await flushMicrotasks();
       expect(capture.warnings).toHaveLength(1);
       expect(capture.warnings[0]).toContain('could not be sent');
+    });
+  });
+
+  describe('trySend()', () => {
+    it('throws a SenderError naming the sender on a subclass written outside the library, which can only wait', () => {
+      const sender = new ArraySender<number>();
+      const error = thrownBy(() => sender.trySend(1)) as SenderError<number>;
+      expect(error).toBeInstanceOf(SenderError);
+      expect(error.sender).toBe(sender);
+      expect(error.message).toBe('ArraySender does not support trySend(): it can only send by waiting');
+      expect(sender.sent).toEqual([]);
+    });
+
+    it('may be overridden by such a subclass', () => {
+      class SyncSender extends ArraySender<number> {
+        override trySend(message: number): boolean {
+          this.sent.push(message);
+          return true;
+        }
+      }
+      const sender = new SyncSender();
+      expect(sender.trySend(1)).toBe(true);
+      expect(sender.sent).toEqual([1]);
+    });
+
+    it('on a closed channel throws SenderError with a ChannelClosedError cause, for every built-in sender', async () => {
+      for (const channel of [new Anycast<number>({ name: 'a' }), new Broadcast<number>('b')]) {
+        const sender = channel.newSender();
+        await channel.close();
+        const error = thrownBy(() => sender.trySend(1)) as SenderError<number>;
+        expect(error).toBeInstanceOf(SenderError);
+        expect(error.sender).toBe(sender);
+        expect(error.message).toBe('The channel was closed');
+        expect(error.cause).toBeInstanceOf(ChannelClosedError);
+        expect((error.cause as ChannelClosedError).channel).toBe(channel);
+      }
+    });
+
+    it('on a Broadcast always places the message, for every receiver', async () => {
+      const channel = new Broadcast<number>('b');
+      const first = channel.newReceiver({ maxsize: 1 });
+      const second = channel.newReceiver({ maxsize: 1, warnOnOverflow: false });
+      const sender = channel.newSender();
+      expect(sender.trySend(1)).toBe(true);
+      expect(await first.receive()).toBe(1);
+      expect(await second.receive()).toBe(1);
     });
   });
 });

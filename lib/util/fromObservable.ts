@@ -44,6 +44,24 @@ export interface FromObservableOptions {
   readonly overflow?: BufferOverflow | undefined;
 }
 
+/**
+ * The receiver {@link fromObservable} returns: a {@link Receiver} that also tells how full its
+ * buffer is and how many values its overflow policy dropped. With a drop policy, the values
+ * received plus `dropped` plus `size` add up to the values the source emitted.
+ *
+ * @example
+ * ```ts
+ * const receiver = fromObservable(of(1, 2, 3), { maxsize: 2, overflow: 'dropOldest' });
+ * console.log(receiver.size, receiver.dropped); // Logs: 2 1
+ * ```
+ */
+export interface ObservableReceiver<T> extends Receiver<T> {
+  /** How many values are buffered now, waiting for a consumer. */
+  readonly size: number;
+  /** How many values the overflow policy dropped, in total (always `0` with `'error'`). */
+  readonly dropped: number;
+}
+
 const OVERFLOW_POLICIES: readonly BufferOverflow[] = ['error', 'dropOldest', 'dropLatest'];
 let receiversMade = 0;
 
@@ -54,10 +72,10 @@ let receiversMade = 0;
  * ## Guarantees
  * - **Ordering:** values are received in the order the source emitted them; an Observable
  *   subscriber of the receiver gets each one in the source's own call stack (exact marbles).
- * - **Buffer:** `maxsize` values (default 50) wait for a consumer.
+ * - **Buffer:** `maxsize` values (default 50) wait for a consumer; `size` tells how many do now.
  * - **When full:** per `overflow` (default `'error'`: the value that overflowed is kept, the
  *   source is unsubscribed, and the receiver ends with a {@link ReceiverError} once the buffer is
- *   drained; nothing is dropped). The drop policies count what they drop and log a warning
+ *   drained; nothing is dropped). The drop policies count what they drop (in `dropped`) and log a warning
  *   through the library's logger once per overflow episode.
  * - **Closing:** when the source completes the receiver stops after its buffer drains. When the
  *   source errors, the buffered values come first, then `consume()` throws a
@@ -77,7 +95,7 @@ let receiversMade = 0;
 export function fromObservable<T>(
   source: Observable<T> | Subscribable<T> | InteropObservable<T>,
   options: FromObservableOptions = {},
-): Receiver<T> {
+): ObservableReceiver<T> {
   checkOptions('options', options);
   const { name = `fromObservable-${++receiversMade}`, maxsize = 50, overflow = 'error' } = options;
   checkString('name', name);
@@ -86,7 +104,7 @@ export function fromObservable<T>(
     throw new TypeError(`Expected \`overflow\` to be one of ${OVERFLOW_POLICIES.join(', ')}, got ${String(overflow)}`);
   }
   const upstream = toObservable(source);
-  const receiver = new ObservableReceiver<T>(name, maxsize, overflow);
+  const receiver = new SubscribedReceiver<T>(name, maxsize, overflow);
   receiver.subscribeTo(upstream);
   return receiver;
 }
@@ -116,7 +134,7 @@ type SourceEnd = { readonly error: ReceiverError<unknown> | undefined };
  * ordering and of the source's own call stack); the buffer and its overflow policy are
  * `OverflowBuffer`'s, and taking on consume is our pull protocol.
  */
-class ObservableReceiver<T> extends Receiver<T> {
+class SubscribedReceiver<T> extends Receiver<T> implements ObservableReceiver<T> {
   /** Values emitted and not yet consumed, oldest first. */
   private readonly buffer: OverflowBuffer<T>;
   /** The Subscriber of our subscription to the source, set before the source can emit. */

@@ -154,6 +154,50 @@ class AnycastWorld {
     await this.verify();
   }
 
+  /** `trySend()`: places like a send that finds room, else `false`; never waits nor jumps the line. */
+  async trySend(senderIndex: number): Promise<void> {
+    const sender = this.senders[senderIndex] as Sender<number>;
+    const id = this.nextId++;
+    let outcome: unknown;
+    const waiting = this.waitingSlots();
+    const thrown = thrownBy(() => (outcome = sender.trySend(id)));
+    if (this.closed) {
+      this.expectSenderClosed(thrown, sender, undefined);
+    } else if (this.pendingSends.length > 0 || (waiting.length === 0 && this.buffer.length >= this.maxsize)) {
+      expect(outcome).toBe(false);
+    } else {
+      expect(outcome).toBe(true);
+      this.placed.add(id);
+      if (waiting.length > 0) {
+        await this.handOff(id, waiting);
+      } else {
+        this.buffer.push(id);
+      }
+    }
+    await this.verify();
+  }
+
+  /** `tryReceive()`: what the receiver holds, else the oldest buffered message, else why none. */
+  async tryReceive(slotIndex: number): Promise<void> {
+    const slot = this.slots[slotIndex] as ReceiverSlot;
+    const result = slot.receiver.tryReceive();
+    if (slot.holding !== undefined) {
+      expect(result).toEqual({ ok: true, message: slot.holding });
+      this.recordConsumed(slot.holding, slotIndex);
+      slot.holding = undefined;
+    } else if (slot.closed || slot.stopped || (this.closed && this.buffer.length === 0)) {
+      expect(result).toEqual({ ok: false, stopped: true });
+      slot.stopped = true;
+    } else if (this.buffer.length > 0) {
+      const id = this.take();
+      expect(result).toEqual({ ok: true, message: id });
+      this.recordConsumed(id, slotIndex);
+    } else {
+      expect(result).toEqual({ ok: false, stopped: false });
+    }
+    await this.verify();
+  }
+
   async consume(slotIndex: number): Promise<void> {
     const slot = this.slots[slotIndex] as ReceiverSlot;
     const outcome = thrownBy(() => this.recordConsumed(slot.receiver.consume(), slotIndex));
@@ -360,6 +404,9 @@ class AnycastWorld {
       expect(this.buffer.length).toBeGreaterThanOrEqual(this.maxsize);
     }
     expect(this.channel.isClosed).toBe(this.closed);
+    expect(this.channel.size).toBe(this.buffer.length);
+    const open = this.closed ? 0 : this.slots.filter((slot) => !slot.closed).length;
+    expect(this.channel.receiverCount).toBe(open);
   }
 }
 
@@ -426,6 +473,17 @@ const commands = [
       weight: 8,
     },
     { arbitrary: onReceiver('consume', (world, index) => world.consume(index)), weight: 3 },
+    { arbitrary: onReceiver('tryReceive', (world, index) => world.tryReceive(index)), weight: 3 },
+    {
+      arbitrary: fc.nat(SENDERS - 1).map((sender) =>
+        command(
+          `trySend(${sender})`,
+          () => true,
+          (world) => world.trySend(sender),
+        ),
+      ),
+      weight: 3,
+    },
     { arbitrary: onReceiver('closeReceiver', (world, index) => world.closeReceiver(index)), weight: 1 },
     {
       arbitrary: fc.nat(20).map((choice) =>

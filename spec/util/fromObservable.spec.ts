@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { expectTypeOf } from 'expect-type';
 import {
   catchError,
@@ -15,7 +16,7 @@ import {
 } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ReceiverError, ReceiverStoppedError, type Receiver } from 'rx-channels';
-import { fromObservable } from 'rx-channels/util';
+import { fromObservable, type BufferOverflow, type ObservableReceiver } from 'rx-channels/util';
 import { flushMicrotasks, reasonOf, settlementOf } from '../helpers/async';
 import { captureWarnings } from '../helpers/logger';
 import { drain, receiveMany } from '../helpers/receivers';
@@ -235,6 +236,61 @@ describe('fromObservable()', () => {
     });
   });
 
+  describe('size and dropped', () => {
+    let capture: ReturnType<typeof captureWarnings>;
+    beforeEach(() => {
+      capture = captureWarnings();
+    });
+    afterEach(() => capture.restore());
+
+    it('size counts the values buffered now, and dropped the values the policy dropped', () => {
+      const subject = new Subject<number>();
+      const receiver = fromObservable(subject, { maxsize: 2, overflow: 'dropOldest' });
+      expect([receiver.size, receiver.dropped]).toEqual([0, 0]);
+      [1, 2, 3].forEach((value) => subject.next(value));
+      expect([receiver.size, receiver.dropped]).toEqual([2, 1]);
+      expect(receiver.tryReceive()).toEqual({ ok: true, message: 2 });
+      expect([receiver.size, receiver.dropped]).toEqual([1, 1]);
+    });
+
+    it("dropped stays 0 with 'error', whose overflowing value is kept (size maxsize + 1)", () => {
+      const receiver = fromObservable(of(1, 2, 3, 4), { maxsize: 2 });
+      expect([receiver.size, receiver.dropped]).toEqual([3, 0]);
+    });
+
+    it('with a drop policy, the values received, dropped and buffered add up to the values emitted, at every step', () => {
+      fc.assert(
+        fc.property(
+          fc.constantFrom<BufferOverflow>('dropOldest', 'dropLatest'),
+          fc.integer({ min: 1, max: 4 }),
+          fc.array(fc.boolean(), { maxLength: 40 }),
+          (overflow, maxsize, steps) => {
+            const subject = new Subject<number>();
+            const receiver = fromObservable(subject, { maxsize, overflow });
+            let emitted = 0;
+            const received: number[] = [];
+            for (const emit of steps) {
+              if (emit) {
+                subject.next(emitted++);
+              } else {
+                const result = receiver.tryReceive();
+                if (result.ok) {
+                  received.push(result.message);
+                }
+              }
+              expect(received.length + receiver.dropped + receiver.size).toBe(emitted);
+              expect(receiver.size).toBeLessThanOrEqual(maxsize);
+            }
+            // What was received is in emission order, each value once.
+            expect(received).toEqual([...received].sort((a, b) => a - b));
+            expect(new Set(received).size).toBe(received.length);
+            receiver.close();
+          },
+        ),
+      );
+    });
+  });
+
   describe('validation', () => {
     it('refuses a maxsize that is not a positive integer', () => {
       expect(() => fromObservable(of(1), { maxsize: 0 })).toThrow(RangeError);
@@ -310,8 +366,11 @@ describe('fromObservable()', () => {
 
   describe('types', () => {
     it('is a Receiver of the source element type', () => {
-      expectTypeOf(fromObservable(of(1))).toEqualTypeOf<Receiver<number>>();
-      expectTypeOf(fromObservable(new Subject<'a' | 'b'>())).toEqualTypeOf<Receiver<'a' | 'b'>>();
+      expectTypeOf(fromObservable(of(1))).toEqualTypeOf<ObservableReceiver<number>>();
+      expectTypeOf(fromObservable(of(1))).toMatchTypeOf<Receiver<number>>();
+      expectTypeOf(fromObservable(new Subject<'a' | 'b'>())).toEqualTypeOf<ObservableReceiver<'a' | 'b'>>();
+      expectTypeOf(fromObservable(of(1)).size).toEqualTypeOf<number>();
+      expectTypeOf(fromObservable(of(1)).dropped).toEqualTypeOf<number>();
     });
   });
 
