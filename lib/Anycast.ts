@@ -3,6 +3,7 @@ import { ChannelClosedError, ReceiverStoppedError, SenderError } from './errors'
 import { checkSignal, listenForAbort } from './internal/abortable';
 import { releaseWhenCollected, type Releasable } from './internal/collected';
 import { Deque } from './internal/Deque';
+import { ASYNC_DISPOSE } from './internal/dispose';
 import { PENDING, PROTOCOL_VERSION, READY, STOPPED, type PollState } from './internal/protocol';
 import { brandChannelSender, type ChannelSender } from './internal/SenderObserver';
 import type { Taken } from './internal/taken';
@@ -37,6 +38,24 @@ interface BlockedSend<T> {
   stopListening: (() => void) | undefined;
 }
 
+/** The `await using` face of {@link Anycast}, merged into the class. */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- merged with the class, which needs its type parameters (the key is ASYNC_DISPOSE of lib/internal/dispose.ts)
+export interface Anycast<T> {
+  /**
+   * Closes the channel when an `await using` scope ends: the same as {@link Anycast.close}.
+   * Idempotent.
+   *
+   * @example
+   * ```ts
+   * {
+   *   await using channel = new Anycast<number>();
+   *   await channel.newSender().send(1);
+   * } // await channel.close() runs here, also on a throw
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
 /**
  * A channel that delivers each message to exactly one receiver.
  *
@@ -69,6 +88,7 @@ interface BlockedSend<T> {
  * // Logs: 1 2
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class Anycast<T> {
   /** @internal */
   readonly _core: AnycastCore<T>;
@@ -114,6 +134,11 @@ export class Anycast<T> {
   close(): Promise<void> {
     this._core.close();
     return SENT;
+  }
+
+  /** @internal `[Symbol.asyncDispose]()`, declared in the interface {@link Anycast} above. */
+  [ASYNC_DISPOSE](): Promise<void> {
+    return this.close();
   }
 
   /** `Anycast:<name>`, as used in error messages. */

@@ -6,6 +6,7 @@ import { Broadcast } from './Broadcast';
 import type { BroadcastReceiver } from './BroadcastReceiver';
 import { ChannelError, ReceiverError, ReceiverStoppedError, SenderError } from './errors';
 import { carryBrand } from './internal/brand';
+import { ASYNC_DISPOSE } from './internal/dispose';
 import type { PollState, Waker } from './internal/protocol';
 import { brandChannelSender, SenderObserver, type ChannelSender } from './internal/SenderObserver';
 import { checkString } from './internal/validate';
@@ -155,6 +156,24 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
   }
 }
 
+/** The `await using` face of {@link Bidirectional}, merged into the class. */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- merged with the class, which needs its type parameters (the key is ASYNC_DISPOSE of lib/internal/dispose.ts)
+export interface Bidirectional<T, U> {
+  /**
+   * Closes the channel (both directions) when an `await using` scope ends: the same as {@link Bidirectional.close}.
+   * Idempotent.
+   *
+   * @example
+   * ```ts
+   * {
+   *   await using channel = new Bidirectional<string, number>('client', 'service');
+   *   await channel.clientHandle.send('hello');
+   * } // await channel.close() runs here, also on a throw
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
 /**
  * A pair of {@link Broadcast} channels for requests and responses between a client and a
  * service: `clientHandle` sends `T` and receives `U`, `serviceHandle` the reverse.
@@ -178,6 +197,7 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
  * console.log(await channel.clientHandle.receive()); // Logs: 5
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class Bidirectional<T, U> {
   /** The handle type, also reachable as `Bidirectional.Handle` as in the seed. */
   static readonly Handle: typeof BidirectionalHandle = BidirectionalHandle;
@@ -203,6 +223,11 @@ export class Bidirectional<T, U> {
   /** Closes both directions. */
   close(): Promise<void> {
     return Promise.all([this.requests.close(), this.responses.close()]).then(() => undefined);
+  }
+
+  /** @internal `[Symbol.asyncDispose]()`, declared in the interface {@link Bidirectional} above. */
+  [ASYNC_DISPOSE](): Promise<void> {
+    return this.close();
   }
 
   /** `Bidirectional:<clientId>:<serviceId>`, as used in error messages. */

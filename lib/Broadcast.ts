@@ -3,6 +3,7 @@ import { BroadcastReceiver, type BroadcastHub, type ReceiverLink } from './Broad
 import { ChannelClosedError, SenderError } from './errors';
 import { checkSignal } from './internal/abortable';
 import { Deque } from './internal/Deque';
+import { ASYNC_DISPOSE } from './internal/dispose';
 import { brandChannelSender, type ChannelSender } from './internal/SenderObserver';
 import { checkOptions, checkString } from './internal/validate';
 import { Peekable } from './Peekable';
@@ -40,6 +41,24 @@ export interface BroadcastReceiverOptions {
 
 const SENT: Promise<void> = Promise.resolve();
 
+/** The `await using` face of {@link Broadcast}, merged into the class. */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- merged with the class, which needs its type parameters (the key is ASYNC_DISPOSE of lib/internal/dispose.ts)
+export interface Broadcast<T> {
+  /**
+   * Closes the channel when an `await using` scope ends: the same as {@link Broadcast.close}.
+   * Idempotent.
+   *
+   * @example
+   * ```ts
+   * {
+   *   await using channel = new Broadcast<string>('events');
+   *   await channel.newSender().send('hello');
+   * } // await channel.close() runs here, also on a throw
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
 /**
  * A channel that delivers every message to every receiver.
  *
@@ -69,6 +88,7 @@ const SENT: Promise<void> = Promise.resolve();
  * // Logs: hello hello
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class Broadcast<T> {
   /** @internal */
   readonly _core: BroadcastCore<T>;
@@ -124,6 +144,11 @@ export class Broadcast<T> {
   close(): Promise<void> {
     this._core.close();
     return SENT;
+  }
+
+  /** @internal `[Symbol.asyncDispose]()`, declared in the interface {@link Broadcast} above. */
+  [ASYNC_DISPOSE](): Promise<void> {
+    return this.close();
   }
 
   /** `Broadcast:<name>`, as used in error messages. */

@@ -2,6 +2,10 @@ import { Observable, type Subscriber } from 'rxjs';
 import { ReceiverError } from './errors';
 import { checkSignal } from './internal/abortable';
 import { brand } from './internal/brand';
+// The bare import stays in the declarations (the named one does not), and with it the global
+// types of `Symbol.dispose` that the interface Receiver uses (see lib/internal/dispose.ts).
+import './internal/dispose';
+import { DISPOSE } from './internal/dispose';
 import { pollableOf } from './internal/ForeignReceiver';
 import { PENDING, POLLABLE, PROTOCOL_VERSION, type PollState, type Source, type Waker } from './internal/protocol';
 import { observeReceiver } from './internal/ReceiverObservable';
@@ -20,6 +24,27 @@ export interface AbortOptions {
    * already aborted rejects at once, even where the call could have completed.
    */
   readonly signal?: AbortSignal;
+}
+
+/**
+ * The `using` face of every receiver, merged into the class {@link Receiver}.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- merged with the class, which needs its type parameters (the key is DISPOSE of lib/internal/dispose.ts)
+export interface Receiver<T> {
+  /**
+   * Closes this receiver when a `using` scope ends: the same as `close()` (a pending
+   * `ready()` or `receive()` is released as `close()` releases it). Idempotent. Our own addition:
+   * RxJS 7 has no disposal protocol.
+   *
+   * @example
+   * ```ts
+   * {
+   *   using receiver = channel.newReceiver();
+   *   console.log(await receiver.receive());
+   * } // receiver.close() runs here, also on a throw
+   * ```
+   */
+  [Symbol.dispose](): void;
 }
 
 /**
@@ -52,6 +77,7 @@ export interface AbortOptions {
  * console.log(await receiver.receive()); // Logs: 1
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export abstract class Receiver<T> extends Observable<T> implements AsyncIterable<T> {
   static {
     // instanceof across copies of the package (the CommonJS and the ESM build in one program).
@@ -219,6 +245,11 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
    * release; receivers that do override this.
    */
   close(): void {}
+
+  /** @internal `[Symbol.dispose]()`, declared in the interface {@link Receiver} above. */
+  [DISPOSE](): void {
+    this.close();
+  }
 
   /*
    * The pull protocol of a built-in receiver, written once (see lib/internal/protocol.ts for the

@@ -1,4 +1,5 @@
 import { checkSignal } from '../internal/abortable';
+import { ASYNC_DISPOSE, DISPOSE } from '../internal/dispose';
 import { checkReceivers, FanIn } from '../internal/FanIn';
 import { PENDING, STOPPED, type PollState } from '../internal/protocol';
 import { PendingWait } from '../internal/wait';
@@ -57,6 +58,20 @@ export interface SelectMethods<R extends SelectReceivers> {
   get<K extends keyof R & string>(name: K): Selected<MessageOf<R[K]>> | undefined;
   /** Releases every pending `ready()` (it resolves `false`); takes and closes nothing. */
   stop(): Promise<void>;
+  /**
+   * `stop()` when a `using` scope ends. Idempotent.
+   *
+   * @example
+   * ```ts
+   * {
+   *   using select = new Select({ numbers, words });
+   *   await select.ready();
+   * } // select.stop() runs here; the receivers stay open
+   * ```
+   */
+  [Symbol.dispose](): void;
+  /** `stop()` when an `await using` scope ends. Idempotent. */
+  [Symbol.asyncDispose](): Promise<void>;
   /** `Select:<names>`. */
   toString(): string;
 }
@@ -164,6 +179,14 @@ class SelectImpl<R extends SelectReceivers> implements SelectMethods<R> {
   stop(): Promise<void> {
     this.#fanIn.stop();
     return STOP_DONE;
+  }
+
+  [DISPOSE](): void {
+    this.#fanIn.stop();
+  }
+
+  [ASYNC_DISPOSE](): Promise<void> {
+    return this.stop();
   }
 
   toString(): string {
