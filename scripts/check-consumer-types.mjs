@@ -17,7 +17,7 @@ import { join } from 'node:path';
 const root = join(import.meta.dirname, '..');
 
 const consumer = `
-import { Anycast, Bidirectional, Broadcast, Event, Merge, Select, Timer } from 'rx-channels';
+import { Anycast, Bidirectional, Broadcast, Event, forEachConcurrent, Merge, Select, Timer } from 'rx-channels';
 import { FileWatcher } from 'rx-channels/file-watcher';
 
 export async function main(): Promise<number> {
@@ -33,6 +33,7 @@ export async function main(): Promise<number> {
   await using watcher = new FileWatcher({ paths: ['.'] });
   const disposables: Disposable[] = [receiver, listener, timer, event, merged, select, watcher];
   const asyncDisposables: AsyncDisposable[] = [jobs, events, pair, merged, select, watcher];
+  await forEachConcurrent(jobs.newReceiver(), (job, { signal }) => signal.aborted || job > 0, { concurrency: 2 });
   return disposables.length + asyncDisposables.length;
 }
 `;
