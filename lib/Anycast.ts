@@ -3,7 +3,7 @@ import { ChannelClosedError, ReceiverStoppedError, SenderError } from './errors'
 import { checkSignal, listenForAbort } from './internal/abortable';
 import { releaseWhenCollected, type Releasable } from './internal/collected';
 import { Deque } from './internal/Deque';
-import { ASYNC_DISPOSE } from './internal/dispose';
+import { ASYNC_DISPOSE, defineDisposal, closeAsync } from './internal/dispose';
 import { PENDING, PROTOCOL_VERSION, READY, STOPPED, type PollState } from './internal/protocol';
 import { brandChannelSender, type ChannelSender } from './internal/SenderObserver';
 import type { Taken } from './internal/taken';
@@ -39,7 +39,7 @@ interface BlockedSend<T> {
 }
 
 /** The `await using` face of {@link Anycast}, merged into the class. */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- merged with the class, which needs its type parameters (the key is ASYNC_DISPOSE of lib/internal/dispose.ts)
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- merged with the class, which needs its type parameters (each instance gets the method under ASYNC_DISPOSE, lib/internal/dispose.ts)
 export interface Anycast<T> {
   /**
    * Closes the channel when an `await using` scope ends: the same as {@link Anycast.close}.
@@ -100,6 +100,7 @@ export class Anycast<T> {
       throw new TypeError(`Expected \`name\` to be a string, got ${typeof name}`);
     }
     this._core = new AnycastCore<T>(this, name, checkPositiveInteger('maxsize', maxsize));
+    defineDisposal(this, ASYNC_DISPOSE, closeAsync);
   }
 
   /** The channel's name. */
@@ -134,11 +135,6 @@ export class Anycast<T> {
   close(): Promise<void> {
     this._core.close();
     return SENT;
-  }
-
-  /** @internal `[Symbol.asyncDispose]()`, declared in the interface {@link Anycast} above. */
-  [ASYNC_DISPOSE](): Promise<void> {
-    return this.close();
   }
 
   /** `Anycast:<name>`, as used in error messages. */

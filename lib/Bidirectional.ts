@@ -6,7 +6,7 @@ import { Broadcast } from './Broadcast';
 import type { BroadcastReceiver } from './BroadcastReceiver';
 import { ChannelError, ReceiverError, ReceiverStoppedError, SenderError } from './errors';
 import { carryBrand } from './internal/brand';
-import { ASYNC_DISPOSE } from './internal/dispose';
+import { ASYNC_DISPOSE, defineDisposal, closeAsync } from './internal/dispose';
 import type { PollState, Waker } from './internal/protocol';
 import { brandChannelSender, SenderObserver, type ChannelSender } from './internal/SenderObserver';
 import { checkString } from './internal/validate';
@@ -157,7 +157,7 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
 }
 
 /** The `await using` face of {@link Bidirectional}, merged into the class. */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- merged with the class, which needs its type parameters (the key is ASYNC_DISPOSE of lib/internal/dispose.ts)
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- merged with the class, which needs its type parameters (each instance gets the method under ASYNC_DISPOSE, lib/internal/dispose.ts)
 export interface Bidirectional<T, U> {
   /**
    * Closes the channel (both directions) when an `await using` scope ends: the same as {@link Bidirectional.close}.
@@ -218,16 +218,12 @@ export class Bidirectional<T, U> {
     this.responses = new Broadcast<U>(`resp_${serviceId}_${clientId}`);
     this.clientHandle = BidirectionalHandle._make(this, this.requests.newSender(), this.responses.newReceiver());
     this.serviceHandle = BidirectionalHandle._make(this, this.responses.newSender(), this.requests.newReceiver());
+    defineDisposal(this, ASYNC_DISPOSE, closeAsync);
   }
 
   /** Closes both directions. */
   close(): Promise<void> {
     return Promise.all([this.requests.close(), this.responses.close()]).then(() => undefined);
-  }
-
-  /** @internal `[Symbol.asyncDispose]()`, declared in the interface {@link Bidirectional} above. */
-  [ASYNC_DISPOSE](): Promise<void> {
-    return this.close();
   }
 
   /** `Bidirectional:<clientId>:<serviceId>`, as used in error messages. */

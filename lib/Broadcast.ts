@@ -3,7 +3,7 @@ import { BroadcastReceiver, type BroadcastHub, type ReceiverLink } from './Broad
 import { ChannelClosedError, SenderError } from './errors';
 import { checkSignal } from './internal/abortable';
 import { Deque } from './internal/Deque';
-import { ASYNC_DISPOSE } from './internal/dispose';
+import { ASYNC_DISPOSE, defineDisposal, closeAsync } from './internal/dispose';
 import { brandChannelSender, type ChannelSender } from './internal/SenderObserver';
 import { checkOptions, checkString } from './internal/validate';
 import { Peekable } from './Peekable';
@@ -42,7 +42,7 @@ export interface BroadcastReceiverOptions {
 const SENT: Promise<void> = Promise.resolve();
 
 /** The `await using` face of {@link Broadcast}, merged into the class. */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- merged with the class, which needs its type parameters (the key is ASYNC_DISPOSE of lib/internal/dispose.ts)
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- merged with the class, which needs its type parameters (each instance gets the method under ASYNC_DISPOSE, lib/internal/dispose.ts)
 export interface Broadcast<T> {
   /**
    * Closes the channel when an `await using` scope ends: the same as {@link Broadcast.close}.
@@ -97,6 +97,7 @@ export class Broadcast<T> {
     checkOptions('options', options);
     const { resendLatest = false } = options;
     this._core = new BroadcastCore<T>(this, checkString('name', name), resendLatest === true);
+    defineDisposal(this, ASYNC_DISPOSE, closeAsync);
   }
 
   /** The channel's name. */
@@ -144,11 +145,6 @@ export class Broadcast<T> {
   close(): Promise<void> {
     this._core.close();
     return SENT;
-  }
-
-  /** @internal `[Symbol.asyncDispose]()`, declared in the interface {@link Broadcast} above. */
-  [ASYNC_DISPOSE](): Promise<void> {
-    return this.close();
   }
 
   /** `Broadcast:<name>`, as used in error messages. */

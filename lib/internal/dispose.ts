@@ -53,3 +53,31 @@ export const DISPOSE: typeof Symbol.dispose = (symbols.dispose ??
 /** `Symbol.asyncDispose`, or the registry symbol a polyfill would install (see {@link DISPOSE}). @internal */
 export const ASYNC_DISPOSE: typeof Symbol.asyncDispose = (symbols.asyncDispose ??
   Symbol.for('Symbol.asyncDispose')) as typeof Symbol.asyncDispose;
+
+/**
+ * Gives `instance` the disposal method `method` under `key`, non-enumerable as a class method
+ * would be; every instance shares `method`. Per instance, not a `[KEY]()` class method: esbuild
+ * keeps in a bundle every class with a computed key it cannot prove to be a symbol, so a class
+ * method would pull every channel into every bundle (`npm run size` checks it). `Receiver`, which
+ * every channel needs anyway, has a class method.
+ *
+ * @internal
+ */
+export function defineDisposal(instance: object, key: symbol, method: (this: never) => unknown): void {
+  Object.defineProperty(instance, key, { value: method, writable: true, configurable: true });
+}
+
+/** `[Symbol.asyncDispose]()` of the channels: `close()`. @internal */
+export function closeAsync(this: { close(): Promise<void> }): Promise<void> {
+  return this.close();
+}
+
+/** `[Symbol.asyncDispose]()` of Merge, FileWatcher and Select: `stop()`. @internal */
+export function stopAsync(this: { stop(): Promise<void> }): Promise<void> {
+  return this.stop();
+}
+
+/** `[Symbol.dispose]()` of Select: `stop()`, whose promise is already resolved. @internal */
+export function stopNow(this: { stop(): Promise<void> }): void {
+  void this.stop();
+}

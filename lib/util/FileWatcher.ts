@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { ReceiverError, ReceiverStoppedError } from '../errors';
 import { Deque } from '../internal/Deque';
-import { ASYNC_DISPOSE } from '../internal/dispose';
+import { ASYNC_DISPOSE, defineDisposal, stopAsync } from '../internal/dispose';
 import { PENDING, READY, STOPPED, type PollState } from '../internal/protocol';
 
 /** The kinds of change a {@link FileWatcher} reports. */
@@ -56,7 +56,7 @@ type Item = FileWatcherEvent | { readonly error: Error };
 let watcherCount = 0;
 
 /** The `await using` face of {@link FileWatcher}, merged into the class (`using` calls `close()`). */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- declares the method the class installs under ASYNC_DISPOSE (lib/internal/dispose.ts)
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- declares the method each instance gets under ASYNC_DISPOSE (lib/internal/dispose.ts)
 export interface FileWatcher {
   /**
    * Stops the watcher when an `await using` scope ends: the same as {@link FileWatcher.stop}.
@@ -144,6 +144,7 @@ export class FileWatcher extends Receiver<FileWatcherEvent> {
     });
     this.markStarted = markStarted;
     this.watcher.once('ready', markStarted);
+    defineDisposal(this, ASYNC_DISPOSE, stopAsync);
   }
 
   ready(options?: AbortOptions): Promise<boolean> {
@@ -191,11 +192,6 @@ export class FileWatcher extends Receiver<FileWatcherEvent> {
   /** `stop()` without waiting for the release. */
   override close(): void {
     void this.stop();
-  }
-
-  /** @internal `[Symbol.asyncDispose]()`, declared in the interface {@link FileWatcher} above. */
-  [ASYNC_DISPOSE](): Promise<void> {
-    return this.stop();
   }
 
   override toString(): string {

@@ -3,7 +3,7 @@ import { readyOf } from '../internal/wait';
 import { PROTOCOL_VERSION } from '../internal/protocol';
 import { ReceiverStoppedError } from '../errors';
 import { checkReceivers, FanIn } from '../internal/FanIn';
-import { ASYNC_DISPOSE } from '../internal/dispose';
+import { ASYNC_DISPOSE, defineDisposal, stopAsync } from '../internal/dispose';
 import { parkThrough, PENDING, READY, STOPPED, type PollState, type Waker } from '../internal/protocol';
 import { Receiver, type AbortOptions } from '../Receiver';
 
@@ -20,7 +20,7 @@ export type MessageOf<R> = R extends Receiver<infer T> ? T : never;
 const STOP_DONE: Promise<void> = Promise.resolve();
 
 /** The `await using` face of {@link Merge}, merged into the class (`using` calls `close()`). */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- merged with the class, which needs its type parameters (the key is ASYNC_DISPOSE of lib/internal/dispose.ts)
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- merged with the class, which needs its type parameters (each instance gets the method under ASYNC_DISPOSE, lib/internal/dispose.ts)
 export interface Merge<T> {
   /**
    * Stops the Merge when an `await using` scope ends: the same as {@link Merge.stop}.
@@ -89,6 +89,7 @@ export class Merge<T> extends Receiver<T> {
     super(PROTOCOL_VERSION);
     const entries = receivers.map((receiver, index) => [`receivers[${index}]`, receiver] as const);
     this.fanIn = new FanIn(checkReceivers<T>(entries, '`Merge`'));
+    defineDisposal(this, ASYNC_DISPOSE, stopAsync);
   }
 
   ready(options?: AbortOptions): Promise<boolean> {
@@ -142,11 +143,6 @@ export class Merge<T> extends Receiver<T> {
   override close(): void {
     this.announced = -1;
     this.fanIn.stop();
-  }
-
-  /** @internal `[Symbol.asyncDispose]()`, declared in the interface {@link Merge} above. */
-  [ASYNC_DISPOSE](): Promise<void> {
-    return this.stop();
   }
 
   override toString(): string {

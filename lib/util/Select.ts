@@ -1,5 +1,5 @@
 import { checkSignal } from '../internal/abortable';
-import { ASYNC_DISPOSE, DISPOSE } from '../internal/dispose';
+import { ASYNC_DISPOSE, defineDisposal, DISPOSE, stopAsync, stopNow } from '../internal/dispose';
 import { checkReceivers, FanIn } from '../internal/FanIn';
 import { PENDING, STOPPED, type PollState } from '../internal/protocol';
 import { PendingWait } from '../internal/wait';
@@ -145,12 +145,18 @@ class SelectImpl<R extends SelectReceivers> implements SelectMethods<R> {
   #round: number[] = [];
   /** Whether a read gave an item since that round. */
   #readSinceRound = false;
+  /** `stop()`, for `using`; each instance gets it from `defineDisposal()` (lib/internal/dispose.ts). */
+  declare readonly [Symbol.dispose]: () => void;
+  /** `stop()`, for `await using`; each instance gets it from `defineDisposal()`. */
+  declare readonly [Symbol.asyncDispose]: () => Promise<void>;
 
   constructor(receivers: R) {
     const names = checkNames(this, receivers);
     const entries = names.map((name) => [`receivers.${name}`, receivers[name]] as const);
     this.#fanIn = new FanIn(checkReceivers<unknown>(entries, '`Select`'));
     names.forEach((name, index) => this.#indexOf.set(name, index));
+    defineDisposal(this, DISPOSE, stopNow);
+    defineDisposal(this, ASYNC_DISPOSE, stopAsync);
     return nameProxy(this, names);
   }
 
@@ -179,14 +185,6 @@ class SelectImpl<R extends SelectReceivers> implements SelectMethods<R> {
   stop(): Promise<void> {
     this.#fanIn.stop();
     return STOP_DONE;
-  }
-
-  [DISPOSE](): void {
-    this.#fanIn.stop();
-  }
-
-  [ASYNC_DISPOSE](): Promise<void> {
-    return this.stop();
   }
 
   toString(): string {

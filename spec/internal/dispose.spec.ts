@@ -49,12 +49,22 @@ describe('dispose', () => {
           const root = require('../../lib/index') as typeof import('rx-channels');
           const receiver = new root.Anycast<number>().newReceiver() as unknown as Record<symbol, () => void>;
           expect(typeof receiver[Symbol.for('Symbol.dispose')]).toBe('function');
+          const channel = new root.Anycast<number>() as unknown as Record<symbol, () => Promise<void>>;
+          expect(typeof channel[Symbol.for('Symbol.asyncDispose')]).toBe('function');
         });
       } finally {
         Object.defineProperty(Symbol, 'dispose', { value: saved.dispose, configurable: true });
         Object.defineProperty(Symbol, 'asyncDispose', { value: saved.asyncDispose, configurable: true });
       }
     });
+  });
+
+  it('the methods are not enumerable (as class methods are not), and shared by every instance', () => {
+    const first = new Anycast<number>();
+    const second = new Anycast<number>();
+    expect(Object.getOwnPropertyDescriptor(first, Symbol.asyncDispose)?.enumerable).toBe(false);
+    expect(first[Symbol.asyncDispose]).toBe(second[Symbol.asyncDispose]);
+    expect(Object.getOwnPropertySymbols({ ...first })).not.toContain(Symbol.asyncDispose);
   });
 
   describe('receivers (using calls close())', () => {
