@@ -14,7 +14,8 @@ export interface ForEachConcurrentOptions {
   /**
    * Stops the pool: it takes no more messages (a pending take is cancelled and takes nothing),
    * the running jobs see this signal aborted, and once they have settled the pool rejects with
-   * `signal.reason`. A signal already aborted rejects at once and takes nothing.
+   * `signal.reason` (or with the error that stopped it before the abort). A signal already
+   * aborted rejects at once and takes nothing.
    */
   readonly signal?: AbortSignal;
 }
@@ -59,9 +60,9 @@ export interface JobContext {
  *
  * @param receiver - the receiver to take messages from; the pool is its only consumer while it runs.
  * @param handler - the job: called with each message and a {@link JobContext}.
- * @throws TypeError when `receiver` is not a Receiver, `handler` not a function, or `options`,
- * `options.signal` of the wrong kind.
- * @throws RangeError when `concurrency` is not an integer from 1 and up, nor `Infinity`.
+ * @throws TypeError (at the call, not as a rejection) when `receiver` is not a Receiver,
+ * `handler` not a function, or `options`, `options.signal` or `concurrency` of the wrong type.
+ * @throws RangeError (at the call) when `concurrency` is not an integer from 1 and up, nor `Infinity`.
  *
  * @example
  * ```ts
