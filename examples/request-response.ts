@@ -69,6 +69,9 @@ export class Client {
           if (selected.wasStopped) {
             break;
           }
+          if (selected.exception !== undefined) {
+            throw selected.exception;
+          }
           if (selected.message.id === id) {
             return selected.message.answer;
           }

@@ -3,6 +3,7 @@ import { ChannelClosedError, ReceiverStoppedError, SenderError } from './errors'
 import { checkSignal, listenForAbort } from './internal/abortable';
 import { releaseWhenCollected, type Releasable } from './internal/collected';
 import { Deque } from './internal/Deque';
+import { ASYNC_DISPOSE, defineDisposal, closeAsync } from './internal/dispose';
 import { PENDING, PROTOCOL_VERSION, READY, STOPPED, type PollState } from './internal/protocol';
 import { brandChannelSender, type ChannelSender } from './internal/SenderObserver';
 import type { Taken } from './internal/taken';
@@ -35,6 +36,24 @@ interface BlockedSend<T> {
   readonly resolve: () => void;
   readonly reject: (reason: unknown) => void;
   stopListening: (() => void) | undefined;
+}
+
+/** The `await using` face of {@link Anycast}, merged into the class. */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- merged with the class, which needs its type parameters (each instance gets the method under ASYNC_DISPOSE, lib/internal/dispose.ts)
+export interface Anycast<T> {
+  /**
+   * Closes the channel when an `await using` scope ends: the same as {@link Anycast.close}.
+   * Idempotent.
+   *
+   * @example
+   * ```ts
+   * {
+   *   await using channel = new Anycast<number>();
+   *   await channel.newSender().send(1);
+   * } // await channel.close() runs here, also on a throw
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**
@@ -80,6 +99,7 @@ interface BlockedSend<T> {
  * await worker; // the loop ends once the buffer is drained
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class Anycast<T> {
   /** @internal */
   readonly _core: AnycastCore<T>;
@@ -91,6 +111,7 @@ export class Anycast<T> {
       throw new TypeError(`Expected \`name\` to be a string, got ${typeof name}`);
     }
     this._core = new AnycastCore<T>(this, name, checkPositiveInteger('maxsize', maxsize));
+    defineDisposal(this, ASYNC_DISPOSE, closeAsync);
   }
 
   /** The channel's name. */

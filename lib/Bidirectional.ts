@@ -6,6 +6,7 @@ import { Broadcast } from './Broadcast';
 import { BroadcastReceiver } from './BroadcastReceiver';
 import { ChannelError, ReceiverError, ReceiverStoppedError, SenderError } from './errors';
 import { carryBrand } from './internal/brand';
+import { ASYNC_DISPOSE, defineDisposal, closeAsync } from './internal/dispose';
 import type { PollState, Waker } from './internal/protocol';
 import { brandChannelSender, SenderObserver, type ChannelSender } from './internal/SenderObserver';
 import { checkOptions, checkPositiveInteger, checkString } from './internal/validate';
@@ -189,6 +190,24 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
   }
 }
 
+/** The `await using` face of {@link Bidirectional}, merged into the class. */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- merged with the class, which needs its type parameters (each instance gets the method under ASYNC_DISPOSE, lib/internal/dispose.ts)
+export interface Bidirectional<T, U> {
+  /**
+   * Closes the channel (both directions) when an `await using` scope ends: the same as {@link Bidirectional.close}.
+   * Idempotent.
+   *
+   * @example
+   * ```ts
+   * {
+   *   await using channel = new Bidirectional<string, number>('client', 'service');
+   *   await channel.clientHandle.send('hello');
+   * } // await channel.close() runs here, also on a throw
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
 /**
  * A pair of {@link Broadcast} channels for requests and responses between a client and a
  * service: `clientHandle` sends `T` and receives `U`, `serviceHandle` the reverse.
@@ -214,6 +233,7 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
  * console.log(await channel.clientHandle.receive()); // Logs: 5
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class Bidirectional<T, U> {
   /** The handle type, also reachable as `Bidirectional.Handle` as in the seed. */
   static readonly Handle: typeof BidirectionalHandle = BidirectionalHandle;
@@ -250,6 +270,7 @@ export class Bidirectional<T, U> {
     const responses = BroadcastReceiver._make(this.responses._core, receiverOptions, () => `${String(this)} responses`);
     this.clientHandle = BidirectionalHandle._make(this, this.requests.newSender(), responses);
     this.serviceHandle = BidirectionalHandle._make(this, this.responses.newSender(), requests);
+    defineDisposal(this, ASYNC_DISPOSE, closeAsync);
   }
 
   /**

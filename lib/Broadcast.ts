@@ -3,6 +3,7 @@ import { BroadcastReceiver, type BroadcastHub, type ReceiverLink } from './Broad
 import { ChannelClosedError, SenderError } from './errors';
 import { checkSignal } from './internal/abortable';
 import { Deque } from './internal/Deque';
+import { ASYNC_DISPOSE, defineDisposal, closeAsync } from './internal/dispose';
 import { brandChannelSender, type ChannelSender } from './internal/SenderObserver';
 import { checkOptions, checkPositiveInteger, checkString } from './internal/validate';
 import { Peekable } from './Peekable';
@@ -39,6 +40,24 @@ export interface BroadcastReceiverOptions {
 }
 
 const SENT: Promise<void> = Promise.resolve();
+
+/** The `await using` face of {@link Broadcast}, merged into the class. */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- merged with the class, which needs its type parameters (each instance gets the method under ASYNC_DISPOSE, lib/internal/dispose.ts)
+export interface Broadcast<T> {
+  /**
+   * Closes the channel when an `await using` scope ends: the same as {@link Broadcast.close}.
+   * Idempotent.
+   *
+   * @example
+   * ```ts
+   * {
+   *   await using channel = new Broadcast<string>('events');
+   *   await channel.newSender().send('hello');
+   * } // await channel.close() runs here, also on a throw
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void>;
+}
 
 /**
  * A channel that delivers every message to every receiver.
@@ -80,6 +99,7 @@ const SENT: Promise<void> = Promise.resolve();
  * await printer; // the loop ends once `first` has drained its buffer
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class Broadcast<T> {
   /** @internal */
   readonly _core: BroadcastCore<T>;
@@ -88,6 +108,7 @@ export class Broadcast<T> {
     checkOptions('options', options);
     const { resendLatest = false } = options;
     this._core = new BroadcastCore<T>(this, checkString('name', name), resendLatest === true);
+    defineDisposal(this, ASYNC_DISPOSE, closeAsync);
   }
 
   /** The channel's name. */

@@ -2,6 +2,10 @@ import { Observable, type Subscriber } from 'rxjs';
 import { ReceiverError } from './errors';
 import { checkSignal } from './internal/abortable';
 import { brand } from './internal/brand';
+// The bare import stays in the declarations (the named one does not), and with it the global
+// types of `Symbol.dispose` that the interface Receiver uses (see lib/internal/dispose.ts).
+import './internal/dispose';
+import { DISPOSE } from './internal/dispose';
 import { pollableOf } from './internal/ForeignReceiver';
 import { PENDING, POLLABLE, PROTOCOL_VERSION, type PollState, type Source, type Waker } from './internal/protocol';
 import { observeReceiver } from './internal/ReceiverObservable';
@@ -42,6 +46,27 @@ export type TryReceiveResult<T> =
   | { readonly ok: false; readonly stopped: boolean };
 
 /**
+ * The `using` face of every receiver, merged into the class {@link Receiver}.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- merged with the class, which needs its type parameters (the key is DISPOSE of lib/internal/dispose.ts)
+export interface Receiver<T> {
+  /**
+   * Closes this receiver when a `using` scope ends: the same as `close()` (a pending
+   * `ready()` or `receive()` is released as `close()` releases it). Idempotent. Our own addition:
+   * RxJS 7 has no disposal protocol.
+   *
+   * @example
+   * ```ts
+   * {
+   *   using receiver = channel.newReceiver();
+   *   console.log(await receiver.receive());
+   * } // receiver.close() runs here, also on a throw
+   * ```
+   */
+  [Symbol.dispose](): void;
+}
+
+/**
  * The receiving end of a channel, and an RxJS `Observable` of its messages at the same time.
  *
  * Wait with `ready()` and take with `consume()`, or do both with `receive()`; iterate with
@@ -80,6 +105,7 @@ export type TryReceiveResult<T> =
  * console.log(await receiver.receive()); // Logs: 1
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export abstract class Receiver<T> extends Observable<T> implements AsyncIterable<T> {
   static {
     // instanceof across copies of the package (the CommonJS and the ESM build in one program).
@@ -324,6 +350,11 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
    * resolves `false`. The base class holds nothing to release; receivers that do override this.
    */
   close(): void {}
+
+  /** @internal `[Symbol.dispose]()`, declared in the interface {@link Receiver} above. */
+  [DISPOSE](): void {
+    this.close();
+  }
 
   /*
    * The pull protocol of a built-in receiver, written once (see lib/internal/protocol.ts for the

@@ -24,6 +24,8 @@ export { Sender } from './Sender';
 export type { SenderObserverOptions } from './Sender';
 export { fromObservable } from './util/fromObservable';
 export type { BufferOverflow, FromObservableOptions, ObservableReceiver } from './util/fromObservable';
+export { forEachConcurrent } from './util/forEachConcurrent';
+export type { ForEachConcurrentOptions, JobContext } from './util/forEachConcurrent';
 export { toChannel } from './util/toChannel';
 export type { ToChannelOptions } from './util/toChannel';
 export { Event } from './util/Event';

@@ -42,6 +42,7 @@ const ROOT_NAMES = [
   'UnhandledSelectedError',
   'Event',
   'fromObservable',
+  'forEachConcurrent',
 ] as const;
 
 /** The utilities, which `rx-channels/util` exports too. */

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { ReceiverError, ReceiverStoppedError } from '../errors';
 import { Deque } from '../internal/Deque';
+import { ASYNC_DISPOSE, defineDisposal, stopAsync } from '../internal/dispose';
 import { PENDING, READY, STOPPED, type PollState } from '../internal/protocol';
 
 /** The kinds of change a {@link FileWatcher} reports. */
@@ -54,6 +55,24 @@ type Item = FileWatcherEvent | { readonly error: Error };
 
 let watcherCount = 0;
 
+/** The `await using` face of {@link FileWatcher}, merged into the class (`using` calls `close()`). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- declares the method each instance gets under ASYNC_DISPOSE (lib/internal/dispose.ts)
+export interface FileWatcher {
+  /**
+   * Stops the watcher when an `await using` scope ends: the same as {@link FileWatcher.stop}.
+   * Idempotent.
+   *
+   * @example
+   * ```ts
+   * {
+   *   await using watcher = new FileWatcher({ paths: ['config.json'] });
+   *   console.log(await watcher.receive());
+   * } // await watcher.stop() runs here: chokidar's handles are released
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
 /**
  * A receiver of the changes to files under the given paths (Node only; import it from
  * `rx-channels/file-watcher`). It watches through chokidar from construction on; `started`
@@ -86,6 +105,7 @@ let watcherCount = 0;
  * }
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class FileWatcher extends Receiver<FileWatcherEvent> {
   /** The event type names: `FileWatcher.EventType.CREATE`, `.MODIFY` and `.DELETE`. */
   static readonly EventType = EVENT_TYPE;
@@ -124,6 +144,7 @@ export class FileWatcher extends Receiver<FileWatcherEvent> {
     });
     this.markStarted = markStarted;
     this.watcher.once('ready', markStarted);
+    defineDisposal(this, ASYNC_DISPOSE, stopAsync);
   }
 
   ready(options?: AbortOptions): Promise<boolean> {

@@ -3,6 +3,7 @@ import { readyOf } from '../internal/wait';
 import { PROTOCOL_VERSION } from '../internal/protocol';
 import { ReceiverStoppedError } from '../errors';
 import { checkReceivers, FanIn } from '../internal/FanIn';
+import { ASYNC_DISPOSE, defineDisposal, stopAsync } from '../internal/dispose';
 import { parkThrough, PENDING, READY, STOPPED, type PollState, type Waker } from '../internal/protocol';
 import { Receiver, type AbortOptions } from '../Receiver';
 
@@ -17,6 +18,24 @@ import { Receiver, type AbortOptions } from '../Receiver';
 export type MessageOf<R> = R extends Receiver<infer T> ? T : never;
 
 const STOP_DONE: Promise<void> = Promise.resolve();
+
+/** The `await using` face of {@link Merge}, merged into the class (`using` calls `close()`). */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- merged with the class, which needs its type parameters (each instance gets the method under ASYNC_DISPOSE, lib/internal/dispose.ts)
+export interface Merge<T> {
+  /**
+   * Stops the Merge when an `await using` scope ends: the same as {@link Merge.stop}.
+   * Idempotent.
+   *
+   * @example
+   * ```ts
+   * {
+   *   await using merged = new Merge(first, second);
+   *   console.log(await merged.receive());
+   * } // await merged.stop() runs here; the sources stay open
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void>;
+}
 
 /**
  * A {@link Receiver} of every message of every one of its receivers (its sources), each
@@ -55,6 +74,7 @@ const STOP_DONE: Promise<void> = Promise.resolve();
  * console.log(await merged.receive(), await merged.receive()); // Logs: 1 2
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class Merge<T> extends Receiver<T> {
   /** The sources, waited on together (the one fan-in). */
   private readonly fanIn: FanIn<T>;
@@ -69,6 +89,7 @@ export class Merge<T> extends Receiver<T> {
     super(PROTOCOL_VERSION);
     const entries = receivers.map((receiver, index) => [`receivers[${index}]`, receiver] as const);
     this.fanIn = new FanIn(checkReceivers<T>(entries, '`Merge`'));
+    defineDisposal(this, ASYNC_DISPOSE, stopAsync);
   }
 
   ready(options?: AbortOptions): Promise<boolean> {

@@ -1,4 +1,5 @@
 import { checkSignal } from '../internal/abortable';
+import { ASYNC_DISPOSE, defineDisposal, DISPOSE, stopAsync, stopNow } from '../internal/dispose';
 import { checkReceivers, FanIn } from '../internal/FanIn';
 import { PENDING, STOPPED, type PollState } from '../internal/protocol';
 import { PendingWait } from '../internal/wait';
@@ -52,6 +53,20 @@ export interface SelectMethods<R extends NamedReceivers> {
    * original's `async stop()`) and waits for nothing.
    */
   stop(): Promise<void>;
+  /**
+   * `stop()` when a `using` scope ends. Idempotent.
+   *
+   * @example
+   * ```ts
+   * {
+   *   using select = new Select({ numbers, words });
+   *   await select.ready();
+   * } // select.stop() runs here; the receivers stay open
+   * ```
+   */
+  [Symbol.dispose](): void;
+  /** `stop()` when an `await using` scope ends. Idempotent. */
+  [Symbol.asyncDispose](): Promise<void>;
   /** `Select:<names>`. */
   toString(): string;
 }
@@ -125,12 +140,18 @@ class SelectImpl<R extends NamedReceivers> implements SelectMethods<R> {
   #round: number[] = [];
   /** Whether a read gave an item since that round. */
   #readSinceRound = false;
+  /** `stop()`, for `using`; each instance gets it from `defineDisposal()` (lib/internal/dispose.ts). */
+  declare readonly [Symbol.dispose]: () => void;
+  /** `stop()`, for `await using`; each instance gets it from `defineDisposal()`. */
+  declare readonly [Symbol.asyncDispose]: () => Promise<void>;
 
   constructor(receivers: R) {
     const names = checkNames(this, receivers);
     const entries = names.map((name) => [`receivers.${name}`, receivers[name]] as const);
     this.#fanIn = new FanIn(checkReceivers<unknown>(entries, '`Select`'));
     names.forEach((name, index) => this.#indexOf.set(name, index));
+    defineDisposal(this, DISPOSE, stopNow);
+    defineDisposal(this, ASYNC_DISPOSE, stopAsync);
     return nameProxy(this, names);
   }
 
