@@ -16,7 +16,6 @@ function text(root: HTMLElement, selector: string): string | undefined {
 
 describe('the app under zone.js and fakeAsync', () => {
   it('a receive() that had to wait resumes when a job arrives', fakeAsync(() => {
-    // Inject inside fakeAsync: promises created outside it resolve outside its control.
     const market = TestBed.inject(MarketService);
     const fixture = TestBed.createComponent(JobsComponent);
     fixture.detectChanges();

@@ -87,6 +87,18 @@ describe('the app without zone.js', () => {
     expect(text(fixture.nativeElement, '.quote')).toBe('ACME 101');
   });
 
+  it('concurrent requests each get their own reply', async () => {
+    const market = TestBed.inject(MarketService);
+    await market.publishPrice({ symbol: 'ACME', value: 101 });
+    await market.publishPrice({ symbol: 'INIT', value: 7 });
+    const quotes = await Promise.all([market.quote('ACME'), market.quote('INIT'), market.quote('NONE')]);
+    expect(quotes.map((quote) => [quote.symbol, quote.price])).toEqual([
+      ['ACME', 101],
+      ['INIT', 7],
+      ['NONE', undefined],
+    ]);
+  });
+
   it('a Timer on an injected virtual scheduler: a minute of ticks without waiting', async () => {
     const clock = new VirtualClock();
     TestBed.configureTestingModule({ providers: [{ provide: CHANNELS_SCHEDULER, useValue: clock.scheduler }] });
