@@ -28,4 +28,4 @@ export type {
 } from './util/Select';
 export { Selected } from './util/Selected';
 export { select, selectedFrom, SelectError, UnhandledSelectedError } from './util/selectLoop';
-export type { SelectedFrom } from './util/selectLoop';
+export type { SelectedFrom, SelectLoop } from './util/selectLoop';

@@ -17,8 +17,12 @@ import { PENDING, STOPPED, type Source, type Waker } from './protocol';
  * message stays in the receiver. The end is shared too: all subscribers complete when the
  * receiver stops and error with its error; one that subscribes later polls the receiver afresh
  * (and so completes at once on a stopped receiver).
+ *
+ * Also the Observable face of `select()`, whose source is the fan-in.
+ *
+ * @internal
  */
-class SharedFace<T> implements Waker {
+export class SharedFace<T> implements Waker {
   private subscribers: Subscriber<T>[] = [];
   /** Registered on the source, waiting for a message. */
   private parked = false;
@@ -27,13 +31,19 @@ class SharedFace<T> implements Waker {
 
   constructor(private readonly source: Source<T>) {}
 
-  add(subscriber: Subscriber<T>): void {
+  /** Attaches `subscriber`; the teardown to return from an Observable's subscribe function. */
+  attach(subscriber: Subscriber<T>): TeardownLogic {
+    this.add(subscriber);
+    return () => this.remove(subscriber);
+  }
+
+  private add(subscriber: Subscriber<T>): void {
     this.subscribers.push(subscriber);
     // Starts taking unless it already waits (parked) or runs (a subscribe from inside `next`).
     this.drain();
   }
 
-  remove(subscriber: Subscriber<T>): void {
+  private remove(subscriber: Subscriber<T>): void {
     const index = this.subscribers.indexOf(subscriber);
     if (index < 0) {
       return;
@@ -125,7 +135,5 @@ export function observeReceiver<T>(receiver: Receiver<T>, subscriber: Subscriber
     face = new SharedFace(pollableOf(receiver));
     faces.set(receiver, face);
   }
-  const shared = face;
-  shared.add(subscriber);
-  return () => shared.remove(subscriber);
+  return face.attach(subscriber);
 }

@@ -1,6 +1,8 @@
+import { Observable, observable, type InteropObservable } from 'rxjs';
 import { ChannelsError, type ChannelsErrorOptions } from '../errors';
 import { checkReceivers, FanIn } from '../internal/FanIn';
-import { PENDING, STOPPED } from '../internal/protocol';
+import { PENDING, STOPPED, type Source } from '../internal/protocol';
+import { SharedFace } from '../internal/ReceiverObservable';
 import { PendingWait } from '../internal/wait';
 import type { Receiver } from '../Receiver';
 import type { MessageOf } from './Merge';
@@ -113,9 +115,31 @@ export function selectedFrom<S extends Selected<unknown>, R extends Receiver<unk
  */
 export function select<const R extends readonly Receiver<unknown>[]>(
   ...receivers: R
-): AsyncIterableIterator<Selected<MessageOf<R[number]>>> {
+): SelectLoop<Selected<MessageOf<R[number]>>> {
   const entries = receivers.map((receiver, index) => [`receivers[${index}]`, receiver] as const);
   return new SelectIterator(new FanIn(checkReceivers<MessageOf<R[number]>>(entries, '`select()`')));
+}
+
+/**
+ * What {@link select} returns: an async iterator of its items, and an RxJS interop Observable of
+ * them (`from(select(a, b))`, `asObservable()`).
+ *
+ * The Observable face is shared like a receiver's: each item is emitted to every subscriber
+ * attached when it is taken; a message is taken only to be emitted, so unsubscribing (even from
+ * inside `next`, or a component destroyed under an `async` pipe) takes nothing more. It completes
+ * when every receiver has stopped. Unlike the loop, it does not throw
+ * {@link UnhandledSelectedError}: operators may look at an item after `next` returns.
+ *
+ * @example
+ * ```ts
+ * from(select(prices, orders)).pipe(take(10)).subscribe((selected) => {
+ *   if (selectedFrom(selected, prices)) console.log('price', selected.message);
+ * });
+ * ```
+ */
+export interface SelectLoop<S> extends AsyncIterableIterator<S>, InteropObservable<S> {
+  /** The items as a plain Observable (see the interface's notes). */
+  asObservable(): Observable<S>;
 }
 
 type Step<T> = IteratorResult<Selected<T>, undefined>;
@@ -126,7 +150,7 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
  * The iterator behind {@link select}: a thin layer over the one fan-in, which waits on every
  * receiver at once (as RxJS `race()` does) and takes a message only when its item is yielded.
  */
-class SelectIterator<T> implements AsyncIterableIterator<Selected<T>, undefined> {
+class SelectIterator<T> implements SelectLoop<Selected<T>> {
   /** The item yielded last, until the next step checks that a `selectedFrom` call matched it. */
   private lastYielded: Selected<T> | undefined;
   /** Set once the loop is over (every receiver stopped, `return()`, an error); never unset. */
@@ -134,10 +158,28 @@ class SelectIterator<T> implements AsyncIterableIterator<Selected<T>, undefined>
   /** The `next()` that waits for a receiver, while one does. */
   private waiting: PendingWait<Step<T>, FanIn<T>> | undefined;
 
+  /** The Observable face, made at its first subscription. */
+  private face: SharedFace<Selected<T>> | undefined;
+
   constructor(private readonly fanIn: FanIn<T>) {}
 
   [Symbol.asyncIterator](): this {
     return this;
+  }
+
+  /** The RxJS interop entry, typed as RxJS types it. */
+  declare [Symbol.observable]: () => Observable<Selected<T>>;
+
+  /** The same, under RxJS's runtime key (`'@@observable'` where `Symbol.observable` does not exist). */
+  [observable](): Observable<Selected<T>> {
+    return this.asObservable();
+  }
+
+  asObservable(): Observable<Selected<T>> {
+    return new Observable<Selected<T>>((subscriber) => {
+      this.face ??= new SharedFace(selectedItems(this.fanIn));
+      return this.face.attach(subscriber);
+    });
   }
 
   next(): Promise<Step<T>> {
@@ -204,4 +246,14 @@ class SelectIterator<T> implements AsyncIterableIterator<Selected<T>, undefined>
     this.waiting = undefined;
     waiting?.cancel(DONE);
   }
+}
+
+/** The fan-in as a source of items: consuming takes one message (or stop) as a {@link Selected}. */
+function selectedItems<T>(fanIn: FanIn<T>): Source<Selected<T>> {
+  return {
+    _poll: () => fanIn._poll(),
+    _park: (waker) => fanIn._park(waker),
+    _unpark: (waker) => fanIn._unpark(waker),
+    consume: () => Selected._take(fanIn, fanIn.found, fanIn.foundState),
+  };
 }

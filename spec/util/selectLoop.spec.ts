@@ -14,7 +14,18 @@ import {
 import { flushMicrotasks, reasonOf, track } from '../helpers/async';
 import { ProbeReceiver } from '../helpers/probe';
 import { ListReceiver, receiveMany } from '../helpers/receivers';
-import { queueScheduler, type SchedulerLike } from 'rxjs';
+import { expectTypeOf } from 'expect-type';
+import {
+  firstValueFrom,
+  from,
+  type Observable,
+  lastValueFrom,
+  map as rxMap,
+  queueScheduler,
+  take,
+  toArray,
+  type SchedulerLike,
+} from 'rxjs';
 import { Timer } from 'rx-channels/util';
 
 function anycast<T>(name: string) {
@@ -382,5 +393,81 @@ describe('select()', () => {
       a.push(3);
       expect(await receiveMany(a, 1)).toEqual([3]);
     });
+  });
+});
+
+describe('select() as an Observable (Guarantee: unsubscribing takes nothing)', () => {
+  it('from(select(a, b)) emits the items in order and completes when every receiver stopped', async () => {
+    const a = new Anycast<number>();
+    const b = new Anycast<string>();
+    const ra = a.newReceiver();
+    const rb = b.newReceiver();
+    const items = lastValueFrom(
+      from(select(ra, rb)).pipe(
+        rxMap((s) => (s.wasStopped ? `stop:${selectedFrom(s, ra) ? 'a' : 'b'}` : String(s.inner))),
+        toArray(),
+      ),
+    );
+    await a.newSender().send(1);
+    await b.newSender().send('x');
+    await a.close();
+    await b.close();
+    await expect(items).resolves.toEqual(['1', 'x', 'stop:a', 'stop:b']);
+    expectTypeOf(from(select(ra, rb))).toEqualTypeOf<Observable<Selected<number | string>>>();
+  });
+
+  it('take(1) on it takes one message and leaves the next in its Anycast', async () => {
+    const channel = new Anycast<number>();
+    const receiver = channel.newReceiver();
+    const sender = channel.newSender();
+    await sender.send(1);
+    await sender.send(2);
+    const first = await firstValueFrom(from(select(receiver)));
+    expect(first.inner).toBe(1);
+    expect(await receiver.receive()).toBe(2);
+  });
+
+  it('an unsubscribe while it waits takes nothing from a later send', async () => {
+    const channel = new Anycast<number>();
+    const receiver = channel.newReceiver();
+    const seen: unknown[] = [];
+    const subscription = from(select(receiver)).subscribe((s) => seen.push(s.inner));
+    subscription.unsubscribe();
+    await channel.newSender().send(1);
+    expect(seen).toEqual([]);
+    expect(await receiver.receive()).toBe(1);
+  });
+
+  it('is shared: two subscribers see each item; the last leaving from inside next stops taking', async () => {
+    const channel = new Anycast<number>();
+    const receiver = channel.newReceiver();
+    const loop = select(receiver);
+    const seen: string[] = [];
+    const first = loop.asObservable().subscribe((s) => seen.push(`a:${String(s.inner)}`));
+    const second = loop.asObservable().subscribe((s) => {
+      seen.push(`b:${String(s.inner)}`);
+      first.unsubscribe();
+      second.unsubscribe();
+    });
+    await channel.newSender().send(1);
+    await channel.newSender().send(2);
+    expect(seen).toEqual(['a:1', 'b:1']);
+    expect(await receiver.receive()).toBe(2);
+  });
+
+  it('a send made from inside next after take(1) ended stays in the receiver', async () => {
+    const channel = new Anycast<number>();
+    const receiver = channel.newReceiver();
+    const sender = channel.newSender();
+    const seen: unknown[] = [];
+    from(select(receiver))
+      .pipe(take(1))
+      .subscribe((s) => {
+        seen.push(s.inner);
+        void sender.send(2);
+      });
+    await sender.send(1);
+    expect(seen).toEqual([1]);
+    expect(await receiver.receive()).toBe(2);
   });
 });
