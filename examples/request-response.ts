@@ -70,7 +70,7 @@ export class Client {
             break;
           }
           if (selected.exception !== undefined) {
-            throw selected.exception;
+            throw new ChannelsError('the reply channel failed', { cause: selected.exception });
           }
           if (selected.message.id === id) {
             return selected.message.answer;

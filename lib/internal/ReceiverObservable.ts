@@ -76,9 +76,18 @@ export class SharedFace<T> implements Waker {
     const source = this.source;
     while (this.hasOpenSubscriber()) {
       const state = source._park(this);
+      // _park() may run user code (a filter predicate) that unsubscribed the last subscriber.
+      const attached = this.hasOpenSubscriber();
       if (state === PENDING) {
-        this.parked = true;
+        if (attached) {
+          this.parked = true;
+        } else {
+          source._unpark(this);
+        }
         return;
+      }
+      if (!attached) {
+        return; // a ready message stays in the receiver
       }
       if (state === STOPPED) {
         this.end((subscriber) => subscriber.complete());

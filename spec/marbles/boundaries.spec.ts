@@ -1,8 +1,9 @@
 /**
  * No message lost or duplicated at a subscribe/unsubscribe boundary: random programs of sends,
  * subscriptions (plain, `take(k)`, unsubscribed from inside `next`) and unsubscriptions, on each
- * kind of receiver. Every message sent is received exactly once, in send order, by the
- * subscribers or by the `for await` loop that drains the receiver at the end.
+ * kind of receiver. The Observable face is shared: every message sent is taken exactly once, in
+ * send order, either by the face (and then emitted to every subscriber attached at that moment)
+ * or by the `for await` loop that drains the receiver at the end.
  */
 import fc from 'fast-check';
 import { Subject, take, type Subscription } from 'rxjs';
@@ -61,37 +62,58 @@ const setups: Record<string, () => Setup> = {
   },
 };
 
-/** Runs `operations`; returns what was sent and what the subscribers got, in arrival order. */
-function play(setup: Setup, operations: readonly Operation[]): { sent: number[]; received: number[] } {
+/**
+ * Runs `operations`; returns what was sent, what the face took (each message once, in the order
+ * it was emitted) and what each subscription got.
+ */
+function play(setup: Setup, operations: readonly Operation[]) {
   const sent: number[] = [];
-  const received: number[] = [];
+  const taken: number[] = [];
+  const perSubscription: number[][] = [];
   const subscriptions: Subscription[] = [];
+  const record = (into: number[]) => (value: number) => {
+    into.push(value);
+    if (taken[taken.length - 1] !== value) {
+      taken.push(value);
+    }
+  };
   for (const op of operations) {
     if (op.kind === 'send') {
       sent.push(sent.length);
       setup.subject.next(sent.length - 1);
     } else if (op.kind === 'subscribe') {
-      subscriptions.push(setup.receiver.subscribe((value) => received.push(value)));
+      const values: number[] = [];
+      perSubscription.push(values);
+      subscriptions.push(setup.receiver.subscribe(record(values)));
     } else if (op.kind === 'take') {
-      subscriptions.push(setup.receiver.pipe(take(op.count)).subscribe((value) => received.push(value)));
+      const values: number[] = [];
+      perSubscription.push(values);
+      subscriptions.push(setup.receiver.pipe(take(op.count)).subscribe(record(values)));
     } else if (subscriptions.length > 0) {
       subscriptions.splice(op.which % subscriptions.length, 1)[0]?.unsubscribe();
     }
   }
   subscriptions.forEach((subscription) => subscription.unsubscribe());
-  return { sent, received };
+  return { sent, taken, perSubscription };
 }
 
 describe('marbles: subscribe/unsubscribe boundaries', () => {
   for (const [kind, makeSetup] of Object.entries(setups)) {
-    it(`${kind}: every message is received exactly once, in send order`, async () => {
+    it(`${kind}: every message is taken exactly once, in send order, and reaches every subscriber attached`, async () => {
       await fc.assert(
         fc.asyncProperty(fc.array(operation, { maxLength: 60 }), async (operations) => {
           const setup = makeSetup();
-          const { sent, received } = play(setup, operations);
+          const { sent, taken, perSubscription } = play(setup, operations);
           setup.subject.complete();
           const rest = await drain(setup.receiver);
-          expect([...received, ...rest]).toEqual(sent);
+          expect([...taken, ...rest]).toEqual(sent);
+          // While attached, a subscription misses none of what the face takes.
+          for (const values of perSubscription) {
+            if (values.length > 0) {
+              const first = taken.indexOf(values[0] as number);
+              expect(values).toEqual(taken.slice(first, first + values.length));
+            }
+          }
         }),
         { numRuns: 150 },
       );

@@ -287,9 +287,9 @@ describe('zone.js fakeAsync', () => {
         }
         const selected = result.value;
         if (selectedFrom(selected, numberReceiver)) {
-          seen.push(selected.wasStopped ? 'numbers stopped' : `number ${selected.message}`);
+          seen.push(selected.wasStopped ? 'numbers stopped' : `number ${String(selected.inner)}`);
         } else if (selectedFrom(selected, wordReceiver)) {
-          seen.push(selected.wasStopped ? 'words stopped' : `word ${selected.message}`);
+          seen.push(selected.wasStopped ? 'words stopped' : `word ${String(selected.inner)}`);
         }
         return iterator.next().then(step);
       };
