@@ -163,7 +163,12 @@ class SelectIterator<T> implements SelectLoop<Selected<T>> {
   /** The Observable face, made at its first subscription. */
   private face: SharedFace<Selected<T>> | undefined;
 
-  constructor(private readonly fanIn: FanIn<T>) {}
+  constructor(private readonly fanIn: FanIn<T>) {
+    // The interop entry under RxJS's runtime key (`'@@observable'` where `Symbol.observable` does
+    // not exist), set per instance: a class member with a computed key keeps the class in every
+    // bundle (bundlers cannot prove such a key free of side effects).
+    Object.defineProperty(this, observable, { value: interopObservable });
+  }
 
   [Symbol.asyncIterator](): this {
     return this;
@@ -171,11 +176,6 @@ class SelectIterator<T> implements SelectLoop<Selected<T>> {
 
   /** The RxJS interop entry, typed as RxJS types it. */
   declare [Symbol.observable]: () => Observable<Selected<T>>;
-
-  /** The same, under RxJS's runtime key (`'@@observable'` where `Symbol.observable` does not exist). */
-  [observable](): Observable<Selected<T>> {
-    return this.asObservable();
-  }
 
   asObservable(): Observable<Selected<T>> {
     return new Observable<Selected<T>>((subscriber) => {
@@ -248,6 +248,10 @@ class SelectIterator<T> implements SelectLoop<Selected<T>> {
     this.waiting = undefined;
     waiting?.cancel(DONE);
   }
+}
+
+function interopObservable<T>(this: SelectIterator<T>): Observable<Selected<T>> {
+  return this.asObservable();
 }
 
 /** The fan-in as a source of items: consuming takes one message (or stop) as a {@link Selected}. */
