@@ -12,11 +12,16 @@ import { Merge, MergeNamed, Select, select, selectedFrom, Timer } from 'rx-chann
 import { flushMicrotasks, reasonOf } from '../helpers/async';
 import { canCollect } from '../helpers/gc';
 
-/** The heap after full collections, with finalizers given turns to run in between. */
+/**
+ * The heap after full collections, with finalizers given turns to run in between: a
+ * FinalizationRegistry callback runs in a task of its own, after microtasks, so each pass also
+ * yields a macrotask turn (on a busy machine the callbacks of one collection can lag behind).
+ */
 async function settledHeap(): Promise<number> {
   for (let pass = 0; pass < 4; pass++) {
     globalThis.gc?.();
     await flushMicrotasks();
+    await new Promise((resolve) => setImmediate(resolve));
   }
   return process.memoryUsage().heapUsed;
 }
