@@ -40,10 +40,18 @@ export interface AbortOptions {
  * ```
  */
 export type TryReceiveResult<T> =
-  /** A message was ready and is now taken. */
-  | { readonly ok: true; readonly message: T }
-  /** No message: nothing is ready now (`stopped: false`), or the receiver has stopped and is drained (`stopped: true`). */
-  | { readonly ok: false; readonly stopped: boolean };
+  | {
+      /** A message was ready and is now taken. */
+      readonly ok: true;
+      /** The message taken. */
+      readonly message: T;
+    }
+  | {
+      /** No message was taken. */
+      readonly ok: false;
+      /** `true` when the receiver has stopped and is drained; `false` when nothing is ready now. */
+      readonly stopped: boolean;
+    };
 
 /**
  * The `using` face of every receiver, merged into the class {@link Receiver}.
@@ -215,7 +223,7 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
    * @returns `{ ok: true, message }` when a message was ready; `{ ok: false, stopped: false }`
    * when nothing is ready now; `{ ok: false, stopped: true }` when the receiver has stopped.
    * @throws the receiver's error where `consume()` would throw it (for example
-   * {@link ReceiverInvalidatedError}, or the source error of `fromObservable()`).
+   * `ReceiverInvalidatedError`, or the source error of `fromObservable()`).
    *
    * @example
    * ```ts
