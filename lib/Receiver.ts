@@ -1,6 +1,7 @@
 import { Observable, type Subscriber } from 'rxjs';
 import { ReceiverError } from './errors';
 import { checkSignal } from './internal/abortable';
+import { claimSelected } from './internal/claim';
 import { brand } from './internal/brand';
 // The bare import stays in the declarations (the named one does not), and with it the global
 // types of `Symbol.dispose` that the interface Receiver uses (see lib/internal/dispose.ts).
@@ -18,6 +19,8 @@ import { WakerSet } from './internal/WakerSet';
 import { filteredReceiver } from './FilteredReceiver';
 import { mappedReceiver } from './MappedReceiver';
 import type { Peekable } from './Peekable';
+import type { Selected } from './util/Selected';
+import type { SelectedFrom } from './util/selectLoop';
 
 /** Options of the calls that wait: `ready()`, `receive()`, `send()`. */
 export interface AbortOptions {
@@ -315,6 +318,27 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
   filter(predicate: (message: T) => boolean): Receiver<T> {
     checkFunction('predicate', predicate);
     return filteredReceiver(this, predicate);
+  }
+
+  /**
+   * Whether `selected` (an item of {@link select} or {@link Select}) came from this receiver: the
+   * method form of {@link selectedFrom} (the Python library's `Receiver.triggered()`), the same
+   * type guard, which narrows `selected` to this receiver's message type and marks it handled.
+   *
+   * @example
+   * ```ts
+   * for await (const selected of select(prices, orders)) {
+   *   if (selected.wasStopped || selected.exception !== undefined) continue;
+   *   if (prices.triggered(selected)) console.log('price', selected.message);
+   *   else if (orders.triggered(selected)) console.log('order', selected.message);
+   * }
+   * ```
+   */
+  triggered<S extends Selected<unknown>, R extends Receiver<unknown>>(
+    this: R,
+    selected: S,
+  ): selected is S & SelectedFrom<R> {
+    return claimSelected(selected, this);
   }
 
   /**

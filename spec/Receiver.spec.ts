@@ -11,6 +11,9 @@ import {
   BidirectionalHandle,
   BroadcastReceiver,
   Merge,
+  select,
+  UnhandledSelectedError,
+  type Selected,
 } from 'rx-channels';
 import { Event, fromObservable, Timer } from 'rx-channels/util';
 import {
@@ -825,5 +828,54 @@ describe('Receiver', () => {
       expect(await reasonOf(receiver.receive({ signal: AbortSignal.abort(reason) }))).toBe(reason);
       expect(receiver.size).toBe(1);
     });
+  });
+});
+
+describe('receiver.triggered() (the method form of selectedFrom)', () => {
+  it('tells the items of select() apart, narrows like selectedFrom, and marks them handled', async () => {
+    const a = new Anycast<number>();
+    const b = new Anycast<number>();
+    const words = new Anycast<string>();
+    const ra = a.newReceiver();
+    const rb = b.newReceiver();
+    const rw = words.newReceiver();
+    await a.newSender().send(1);
+    await b.newSender().send(2);
+    await words.newSender().send('w');
+    await Promise.all([a.close(), b.close(), words.close()]);
+    const seen: string[] = [];
+    for await (const selected of select(ra, rb, rw)) {
+      if (selected.wasStopped || selected.exception !== undefined) {
+        expect([ra, rb, rw].some((receiver) => receiver.triggered(selected))).toBe(true);
+        continue;
+      }
+      if (ra.triggered(selected)) {
+        expectTypeOf(selected.message).toEqualTypeOf<number>();
+        seen.push(`a:${selected.message}`);
+      } else if (rb.triggered(selected)) {
+        // Same message type as ra: the else branch still keeps the item (not never).
+        expectTypeOf(selected.message).toEqualTypeOf<number>();
+        seen.push(`b:${selected.message}`);
+      } else if (rw.triggered(selected)) {
+        expectTypeOf(selected.message).toEqualTypeOf<string>();
+        seen.push(`w:${selected.message}`);
+      }
+    }
+    expect(seen.sort()).toEqual(['a:1', 'b:2', 'w:w']);
+  });
+
+  it('an item claimed by triggered() needs no selectedFrom; one claimed by neither throws', async () => {
+    const a = new Anycast<number>();
+    const ra = a.newReceiver();
+    await a.newSender().send(1);
+    await a.newSender().send(2);
+    await a.close();
+    const loop = select(ra);
+    const first = await loop.next();
+    expect(first.done).toBe(false);
+    expect(ra.triggered(first.value as Selected<number>)).toBe(true);
+    await loop.next(); // claimed: no UnhandledSelectedError
+    await expect(loop.next()).rejects.toBeInstanceOf(UnhandledSelectedError);
+    expect(new Anycast<number>().newReceiver().triggered(first.value as Selected<number>)).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import { Observable, observable, type InteropObservable } from 'rxjs';
 import { ChannelsError, type ChannelsErrorOptions } from '../errors';
+import { claimSelected } from '../internal/claim';
 import { checkReceivers, FanIn } from '../internal/FanIn';
 import { PENDING, STOPPED, type Source } from '../internal/protocol';
 import { SharedFace } from '../internal/ReceiverObservable';
@@ -78,11 +79,7 @@ export function selectedFrom<S extends Selected<unknown>, R extends Receiver<unk
   selected: S,
   receiver: R,
 ): selected is S & SelectedFrom<R> {
-  const matches = selected._receiver === receiver;
-  if (matches) {
-    selected._handled = true;
-  }
-  return matches;
+  return claimSelected(selected, receiver);
 }
 
 /**
