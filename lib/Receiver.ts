@@ -321,8 +321,8 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
   }
 
   /**
-   * Whether `selected` (an item of {@link select} or {@link Select}) came from this receiver: the
-   * method form of {@link selectedFrom} (the Python library's `Receiver.triggered()`), the same
+   * Whether `selected` (an item of `select()` or `Select`) came from this receiver: the
+   * method form of `selectedFrom()` (the Python library's `Receiver.triggered()`), the same
    * type guard, which narrows `selected` to this receiver's message type and marks it handled.
    *
    * @example
