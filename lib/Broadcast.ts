@@ -1,11 +1,11 @@
 import { config, Observable, Subject, Subscription } from 'rxjs';
-import { BroadcastReceiver, type BroadcastHub, type ReceiverLink } from './BroadcastReceiver';
+import { BroadcastReceiver, checkReceiverOptions, type BroadcastHub, type ReceiverLink } from './BroadcastReceiver';
 import { ChannelClosedError, SenderError } from './errors';
 import { checkSignal } from './internal/abortable';
 import { Deque } from './internal/Deque';
 import { ASYNC_DISPOSE, defineDisposal, closeAsync } from './internal/dispose';
 import { brandChannelSender, type ChannelSender } from './internal/SenderObserver';
-import { checkOptions, checkPositiveInteger, checkString } from './internal/validate';
+import { checkOptions, checkString } from './internal/validate';
 import { Peekable } from './Peekable';
 import type { AbortOptions } from './Receiver';
 import { Sender } from './Sender';
@@ -174,13 +174,7 @@ export class Broadcast<T> {
    * ```
    */
   observe(options: BroadcastReceiverOptions = {}): Observable<T> {
-    checkOptions('options', options);
-    if (options.name !== undefined) {
-      checkString('name', options.name);
-    }
-    if (options.maxsize !== undefined) {
-      checkPositiveInteger('maxsize', options.maxsize);
-    }
+    checkReceiverOptions(options);
     return new Observable<T>((subscriber) => {
       const receiver = this.newReceiver(options);
       subscriber.add(() => receiver.close());

@@ -93,13 +93,13 @@ export class BroadcastReceiver<T> extends Receiver<T> {
     }
     constructing.allowed = false;
     super(PROTOCOL_VERSION);
-    checkOptions('options', options);
+    checkReceiverOptions(options);
     const { name = `${hub.name}-${hub.receiversMade + 1}`, maxsize = 50, warnOnOverflow = true } = options;
-    this.name = checkString('name', name);
+    this.name = name;
     hub.receiversMade++;
     this.hub = hub;
     const owner = warnOnOverflow === false ? undefined : (warnAs ?? (() => this.toString()));
-    this.buffer = new OverflowBuffer<T>(checkPositiveInteger('maxsize', maxsize), 'dropOldest', owner);
+    this.buffer = new OverflowBuffer<T>(maxsize, 'dropOldest', owner);
     this.link = new ReceiverLink(this);
     this.channelClosed = hub.closed;
     if (!hub.closed) {
@@ -229,5 +229,21 @@ export class BroadcastReceiver<T> extends Receiver<T> {
       return new ReceiverStoppedError(this);
     }
     return new ReceiverStoppedError(this, { cause: new ChannelClosedError(this.hub.channel) });
+  }
+}
+
+/**
+ * The checks of {@link Broadcast.newReceiver}'s options, naming the option that is wrong; also
+ * made at once by {@link Broadcast.observe}, before any subscription makes a receiver.
+ *
+ * @internal
+ */
+export function checkReceiverOptions(options: BroadcastReceiverOptions): void {
+  checkOptions('options', options);
+  if (options.name !== undefined) {
+    checkString('name', options.name);
+  }
+  if (options.maxsize !== undefined) {
+    checkPositiveInteger('maxsize', options.maxsize);
   }
 }

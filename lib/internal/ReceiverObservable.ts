@@ -23,7 +23,12 @@ import { PENDING, STOPPED, type Source, type Waker } from './protocol';
  * @internal
  */
 export class SharedFace<T> implements Waker {
-  private subscribers: Subscriber<T>[] = [];
+  /**
+   * Replaced, never changed in place: an emit round iterates the array it started with, so
+   * subscribers that join or leave from inside `next` change the next round, with no copy per
+   * message.
+   */
+  private subscribers: readonly Subscriber<T>[] = [];
   /** Registered on the source, waiting for a message. */
   private parked = false;
   /** Inside {@link drain}: a subscriber added from a `next` joins the running loop. */
@@ -38,17 +43,16 @@ export class SharedFace<T> implements Waker {
   }
 
   private add(subscriber: Subscriber<T>): void {
-    this.subscribers.push(subscriber);
+    this.subscribers = [...this.subscribers, subscriber];
     // Starts taking unless it already waits (parked) or runs (a subscribe from inside `next`).
     this.drain();
   }
 
   private remove(subscriber: Subscriber<T>): void {
-    const index = this.subscribers.indexOf(subscriber);
-    if (index < 0) {
+    if (!this.subscribers.includes(subscriber)) {
       return;
     }
-    this.subscribers.splice(index, 1);
+    this.subscribers = this.subscribers.filter((attached) => attached !== subscriber);
     if (this.subscribers.length === 0 && this.parked) {
       this.parked = false;
       this.source._unpark(this);
@@ -102,8 +106,7 @@ export class SharedFace<T> implements Waker {
         );
         return;
       }
-      // A copy: subscribers that join or leave from inside `next` change the next round.
-      for (const subscriber of this.subscribers.slice()) {
+      for (const subscriber of this.subscribers) {
         subscriber.next(message);
       }
     }
