@@ -43,6 +43,8 @@ const ROOT_NAMES = [
   'Event',
   'fromObservable',
   'forEachConcurrent',
+  'NopReceiver',
+  'withPrevious',
 ] as const;
 
 /** The utilities, which `rx-channels/util` exports too. */
