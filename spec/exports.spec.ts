@@ -43,6 +43,7 @@ const ROOT_NAMES = [
   'Event',
   'fromObservable',
   'forEachConcurrent',
+  'RelaySender',
 ] as const;
 
 /** The utilities, which `rx-channels/util` exports too. */
