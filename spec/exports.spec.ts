@@ -45,6 +45,7 @@ const ROOT_NAMES = [
   'forEachConcurrent',
   'NopReceiver',
   'withPrevious',
+  'RelaySender',
 ] as const;
 
 /** The utilities, which `rx-channels/util` exports too. */

@@ -1,0 +1,135 @@
+import { Anycast, Broadcast, ChannelClosedError, Sender, SenderError } from 'rx-channels';
+import { RelaySender } from 'rx-channels/util';
+
+/** Lets every pending promise reaction run. */
+function flush(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+describe('RelaySender', () => {
+  it('sends every message to each member, in order per member', async () => {
+    const a = new Anycast<number>({ name: 'a', maxsize: 10 });
+    const b = new Broadcast<number>('b');
+    const ra = a.newReceiver();
+    const rb = b.newReceiver();
+    const relay = new RelaySender(a.newSender(), b.newSender());
+    for (let i = 0; i < 5; i++) {
+      await relay.send(i);
+    }
+    const got: [number[], number[]] = [[], []];
+    for (let i = 0; i < 5; i++) {
+      got[0].push(await ra.receive());
+      got[1].push(await rb.receive());
+    }
+    expect(got).toEqual([
+      [0, 1, 2, 3, 4],
+      [0, 1, 2, 3, 4],
+    ]);
+  });
+
+  it('keeps order over many messages sent in a row without awaiting each', async () => {
+    const a = new Anycast<number>({ maxsize: 3 });
+    const b = new Anycast<number>({ maxsize: 1 });
+    const ra = a.newReceiver();
+    const rb = b.newReceiver();
+    const relay = new RelaySender(a.newSender(), b.newSender());
+    const n = 50;
+    const sends = Array.from({ length: n }, (_, i) => relay.send(i));
+    const got: [number[], number[]] = [[], []];
+    for (let i = 0; i < n; i++) {
+      got[1].push(await rb.receive());
+      got[0].push(await ra.receive());
+    }
+    await Promise.all(sends);
+    const expected = Array.from({ length: n }, (_, i) => i);
+    expect(got).toEqual([expected, expected]);
+  });
+
+  it('waits while a member is full (back-pressure), then completes', async () => {
+    const full = new Anycast<string>({ name: 'full', maxsize: 1 });
+    const other = new Broadcast<string>('other');
+    const rFull = full.newReceiver();
+    const rOther = other.newReceiver();
+    const fullSender = full.newSender();
+    await fullSender.send('old');
+    const relay = new RelaySender(fullSender, other.newSender());
+    let done = false;
+    const sent = relay.send('new').then(() => {
+      done = true;
+    });
+    await flush();
+    expect(done).toBe(false);
+    expect(rOther.tryReceive().ok).toBe(false);
+    expect(await rFull.receive()).toBe('old');
+    await sent;
+    expect(done).toBe(true);
+    expect(await rFull.receive()).toBe('new');
+    expect(await rOther.receive()).toBe('new');
+  });
+
+  it("rejects with a closed member's SenderError; earlier members keep the message, later ones do not get it", async () => {
+    const first = new Broadcast<number>('first');
+    const closed = new Anycast<number>({ name: 'closed' });
+    const last = new Broadcast<number>('last');
+    const rFirst = first.newReceiver();
+    const rLast = last.newReceiver();
+    const closedSender = closed.newSender();
+    await closed.close();
+    const relay = new RelaySender(first.newSender(), closedSender, last.newSender());
+    const error = await relay.send(7).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SenderError);
+    expect((error as SenderError).sender).toBe(closedSender);
+    expect((error as SenderError).cause).toBeInstanceOf(ChannelClosedError);
+    expect(await rFirst.receive()).toBe(7);
+    expect(rLast.tryReceive().ok).toBe(false);
+  });
+
+  it('passes the signal to the member it is waiting on: rejects with the reason, later members untouched', async () => {
+    const full = new Anycast<number>({ maxsize: 1 });
+    const later = new Broadcast<number>('later');
+    const rFull = full.newReceiver();
+    const rLater = later.newReceiver();
+    const fullSender = full.newSender();
+    await fullSender.send(1);
+    const relay = new RelaySender(fullSender, later.newSender());
+    const controller = new AbortController();
+    const reason = new Error('give up');
+    const sent = relay.send(2, { signal: controller.signal });
+    await flush();
+    controller.abort(reason);
+    await expect(sent).rejects.toBe(reason);
+    expect(await rFull.receive()).toBe(1);
+    expect(rFull.tryReceive().ok).toBe(false);
+    expect(rLater.tryReceive().ok).toBe(false);
+  });
+
+  it('rejects at once with an already-aborted signal and places nothing', async () => {
+    const a = new Broadcast<number>('a');
+    const ra = a.newReceiver();
+    const relay = new RelaySender(a.newSender());
+    const reason = new Error('already');
+    await expect(relay.send(1, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    expect(ra.tryReceive().ok).toBe(false);
+  });
+
+  it('does not support trySend(): throws a SenderError and places nothing', () => {
+    const a = new Broadcast<number>('a');
+    const ra = a.newReceiver();
+    const relay = new RelaySender(a.newSender());
+    expect(() => relay.trySend(1)).toThrow(SenderError);
+    expect(ra.tryReceive().ok).toBe(false);
+  });
+
+  it('rejects bad arguments with a TypeError', () => {
+    expect(() => new RelaySender()).toThrow(TypeError);
+    const good = new Broadcast<number>('g').newSender();
+    expect(() => new RelaySender(good, {} as unknown as Sender<number>)).toThrow(/senders\[1\]/);
+    expect(() => new RelaySender(null as unknown as Sender<number>)).toThrow(/senders\[0\]/);
+  });
+
+  it('is a Sender and names its member count', () => {
+    const relay = new RelaySender(new Broadcast<number>('x').newSender(), new Broadcast<number>('y').newSender());
+    expect(relay).toBeInstanceOf(Sender);
+    expect(String(relay)).toBe('RelaySender:2 members');
+  });
+});
