@@ -5,12 +5,12 @@ import { releaseWhenCollected, type Releasable } from './internal/collected';
 import { Deque } from './internal/Deque';
 import { ASYNC_DISPOSE, defineDisposal, closeAsync } from './internal/dispose';
 import { PENDING, PROTOCOL_VERSION, READY, STOPPED, type PollState } from './internal/protocol';
-import { brandChannelSender, type ChannelSender } from './internal/SenderObserver';
+import { CoreSender, type SenderCore } from './internal/CoreSender';
 import type { Taken } from './internal/taken';
-import { checkOptions, checkPositiveInteger } from './internal/validate';
+import { checkCount, checkOptions } from './internal/validate';
 import { waitNode, WaitQueue, type WaitNode } from './internal/WaitQueue';
 import { Receiver, type AbortOptions } from './Receiver';
-import { Sender } from './Sender';
+import type { Sender } from './Sender';
 
 /** Options of {@link Anycast}. */
 export interface AnycastOptions {
@@ -20,10 +20,19 @@ export interface AnycastOptions {
    */
   readonly name?: string | undefined;
   /**
-   * How many messages the buffer holds before `send()` waits. An integer from 1 and up.
+   * How many messages the buffer holds before `send()` waits: an integer from 0 and up, or
+   * `Infinity`. `0` makes a rendezvous channel (Go's unbuffered channel): `send()` resolves only
+   * once a receiver has the message. `Infinity` makes an unbounded one: `send()` never waits.
    * @defaultValue `10`
    */
   readonly maxsize?: number | undefined;
+  /**
+   * Close the channel once at least one sender was made and every sender made from it was
+   * closed (Go's "the producer closes the channel"). Garbage collection of a sender does not
+   * count as closing it.
+   * @defaultValue `false`
+   */
+  readonly autoClose?: boolean | undefined;
 }
 
 const SENT: Promise<void> = Promise.resolve();
@@ -63,7 +72,12 @@ export interface Anycast<T> {
  * - **Ordering:** messages are received in send order; senders blocked together resume in
  *   arrival order.
  * - **Buffer:** one shared buffer of `maxsize` messages (default 10). With room, `send()` places
- *   the message before it returns its promise.
+ *   the message before it returns its promise. `maxsize: Infinity` never runs out of room.
+ * - **Rendezvous (`maxsize: 0`):** nothing is buffered: `send()` resolves once a receiver has
+ *   the message (a waiting receiver was handed it, or a receiver's `ready()` resolved for it, or
+ *   a subscriber of its Observable face took it); until then senders wait in arrival order, and
+ *   `trySend()` succeeds only when a receiver is waiting. A message a receiver had and gave back
+ *   (closed before consuming) goes to the front, and `size` counts it.
  * - **When full:** `send()` waits until a receiver makes room; nothing is dropped. `trySend()`
  *   returns `false` instead of waiting, also while other senders wait for room (it never
  *   overtakes them). `size` is the number of messages buffered now.
@@ -71,6 +85,9 @@ export interface Anycast<T> {
  *   sender's call stack. A receiver whose `ready()` resolved holds that message for itself; if
  *   it is closed (or garbage-collected) before consuming, the message goes back to the front
  *   of the channel.
+ * - **Closing a sender:** its `send()` rejects with {@link SenderClosedError}, a send of it
+ *   waiting for room is released with that error; other senders are unaffected. With
+ *   `autoClose: true`, closing the last open sender closes the channel.
  * - **Closing:** `send()` rejects and `trySend()` throws {@link SenderError} (cause {@link ChannelClosedError}), blocked
  *   senders are released with it; receivers drain the buffer, then stop with
  *   {@link ReceiverStoppedError} (cause {@link ChannelClosedError}). All of it from the moment
@@ -106,11 +123,12 @@ export class Anycast<T> {
 
   constructor(options: AnycastOptions = {}) {
     checkOptions('options', options);
-    const { name = `anycast-${++anycastCount}`, maxsize = 10 } = options;
+    const { name = `anycast-${++anycastCount}`, maxsize = 10, autoClose = false } = options;
     if (typeof name !== 'string') {
       throw new TypeError(`Expected \`name\` to be a string, got ${typeof name}`);
     }
-    this._core = new AnycastCore<T>(this, name, checkPositiveInteger('maxsize', maxsize));
+    const size = checkCount('maxsize', maxsize, 0, true);
+    this._core = new AnycastCore<T>(this, name, size, autoClose === true);
     defineDisposal(this, ASYNC_DISPOSE, closeAsync);
   }
 
@@ -145,9 +163,9 @@ export class Anycast<T> {
     return this._core.receiverCount;
   }
 
-  /** A new sender; on a closed channel, one whose `send()` throws. */
+  /** A new sender; on a closed channel, one whose `send()` rejects. */
   newSender(): Sender<T> {
-    return new AnycastSender(this._core);
+    return new CoreSender(this._core, 'AnycastSender');
   }
 
   /** A new receiver; on a closed channel, one that drains the buffer and then stops. */
@@ -178,7 +196,7 @@ export class Anycast<T> {
 }
 
 /** The state of one Anycast channel, shared by its facade, senders and receivers. */
-class AnycastCore<T> {
+class AnycastCore<T> implements SenderCore<T> {
   /** Messages sent and not yet handed to a receiver, oldest first. */
   readonly buffer = new Deque<T>();
   /** Receivers someone is waiting on that hold no message, longest waiting first. */
@@ -189,12 +207,23 @@ class AnycastCore<T> {
   closed = false;
   /** Receivers made while open, neither closed nor collected since (see `Reservation`); 0 once closed. */
   receiverCount = 0;
+  openSenders = 0;
 
   constructor(
     readonly channel: Anycast<T>,
     readonly name: string,
     readonly maxsize: number,
+    readonly autoClose: boolean,
   ) {}
+
+  get waitingSends(): number {
+    return this.blockedSenders.length;
+  }
+
+  /** Whether a receiver can take a message now: buffered, or (rendezvous) offered by a waiting send. */
+  get hasMessage(): boolean {
+    return this.buffer.length > 0 || this.blockedSenders.length > 0;
+  }
 
   /** Places `message` without waiting if it can: to a waiting receiver, or in the buffer. */
   trySend(message: T): boolean {
@@ -224,8 +253,18 @@ class AnycastCore<T> {
     return this.waitForRoom(message, sender, signal);
   }
 
-  /** Takes the oldest buffered message (the buffer must not be empty) and lets a blocked sender in. */
+  /**
+   * Takes the oldest message (`hasMessage` must be true) and lets a blocked sender in. With an
+   * empty buffer (a rendezvous channel) that is the message of the longest-waiting send, which
+   * resolves: a receiver has it.
+   */
   take(): T {
+    if (this.buffer.length === 0) {
+      const blocked = this.blockedSenders.shift() as BlockedSend<T>;
+      blocked.stopListening?.();
+      blocked.resolve();
+      return blocked.message;
+    }
     const message = this.buffer.shift();
     this.admitBlockedSenders();
     return message;
@@ -265,6 +304,13 @@ class AnycastCore<T> {
     return new SenderError('The channel was closed', sender, { cause });
   }
 
+  releaseSends(sender: Sender<T>, error: SenderError<T>): void {
+    for (const blocked of this.blockedSenders.removeIf((blocked) => blocked.sender === sender)) {
+      blocked.stopListening?.();
+      blocked.reject(error);
+    }
+  }
+
   private waitForRoom(message: T, sender: Sender<T>, signal: AbortSignal | undefined): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const blocked: BlockedSend<T> = { message, sender, resolve, reject, stopListening: undefined };
@@ -288,38 +334,6 @@ class AnycastCore<T> {
       this.buffer.push(blocked.message);
       blocked.resolve();
     }
-  }
-}
-
-class AnycastSender<T> extends Sender<T> implements ChannelSender<T> {
-  constructor(private readonly core: AnycastCore<T>) {
-    super();
-    brandChannelSender(this);
-  }
-
-  send(message: T, options?: AbortOptions): Promise<void> {
-    return this.core.send(message, this, checkSignal(options?.signal));
-  }
-
-  override trySend(message: T): boolean {
-    const core = this.core;
-    if (core.closed) {
-      throw core.senderClosedError(this);
-    }
-    // Senders waiting for room came first: a message placed now would overtake theirs.
-    return core.blockedSenders.length === 0 && core.trySend(message);
-  }
-
-  _trySend(message: T): boolean {
-    return !this.core.closed && this.core.trySend(message);
-  }
-
-  _closeChannel(): Promise<void> {
-    return this.core.channel.close();
-  }
-
-  override toString(): string {
-    return `AnycastSender:${this.core.name}`;
   }
 }
 
@@ -427,7 +441,7 @@ class AnycastReceiver<T> extends Receiver<T> {
       return STOPPED;
     }
     const core = this.core;
-    if (!this.closed && core.buffer.length > 0) {
+    if (!this.closed && core.hasMessage) {
       this.reservation.hold(core.take());
       return READY;
     }

@@ -4,7 +4,7 @@ import { PROTOCOL_VERSION } from './internal/protocol';
 import type { Observer } from 'rxjs';
 import { Broadcast } from './Broadcast';
 import { BroadcastReceiver } from './BroadcastReceiver';
-import { ChannelError, ReceiverError, ReceiverStoppedError, SenderError } from './errors';
+import { ChannelError, ReceiverError, ReceiverStoppedError, SenderClosedError, SenderError } from './errors';
 import { carryBrand } from './internal/brand';
 import { ASYNC_DISPOSE, defineDisposal, closeAsync } from './internal/dispose';
 import type { PollState, Waker } from './internal/protocol';
@@ -85,6 +85,9 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
    * whose `channel` is the Bidirectional and whose own `cause` is the {@link ChannelClosedError}.
    */
   send(message: S, options?: AbortOptions): Promise<void> {
+    if (this.sender.isClosed && options?.signal?.aborted !== true) {
+      return Promise.reject(new SenderClosedError(this));
+    }
     // A promise chain: zone.js cannot see the continuation of a native `await`.
     return this.sender.send(message, options).then(undefined, (error: unknown) => {
       throw this.rewrapSenderError(error);
@@ -98,6 +101,9 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
    * @throws {@link SenderError} when the channel is closed, with the same `cause` as `send()`.
    */
   trySend(message: S): boolean {
+    if (this.sender.isClosed) {
+      throw new SenderClosedError(this);
+    }
     try {
       return this.sender.trySend(message);
     } catch (error) {
@@ -127,8 +133,19 @@ export class BidirectionalHandle<S, R> extends Receiver<R> implements Sender<S> 
     }
   }
 
+  /**
+   * Closes both sides of this handle: its sends reject with {@link SenderClosedError} from now
+   * on, and its receiving side stops (as a receiver's `close()`). The other handle and the
+   * Bidirectional stay open. Idempotent.
+   */
   override close(): void {
+    this.sender.close();
     this.receiver.close();
+  }
+
+  /** Whether this handle was closed (`close()`), not whether its Bidirectional is. */
+  get isClosed(): boolean {
+    return this.sender.isClosed;
   }
 
   override toString(): string {

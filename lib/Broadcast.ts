@@ -1,14 +1,12 @@
 import { config, Observable, Subject, Subscription } from 'rxjs';
 import { BroadcastReceiver, checkReceiverOptions, type BroadcastHub, type ReceiverLink } from './BroadcastReceiver';
 import { ChannelClosedError, SenderError } from './errors';
-import { checkSignal } from './internal/abortable';
 import { Deque } from './internal/Deque';
 import { ASYNC_DISPOSE, defineDisposal, closeAsync } from './internal/dispose';
-import { brandChannelSender, type ChannelSender } from './internal/SenderObserver';
+import { CoreSender, type SenderCore } from './internal/CoreSender';
 import { checkOptions, checkString } from './internal/validate';
 import { Peekable } from './Peekable';
-import type { AbortOptions } from './Receiver';
-import { Sender } from './Sender';
+import type { Sender } from './Sender';
 
 /** Options of {@link Broadcast}. */
 export interface BroadcastOptions {
@@ -17,6 +15,12 @@ export interface BroadcastOptions {
    * @defaultValue `false`
    */
   readonly resendLatest?: boolean | undefined;
+  /**
+   * Close the channel once at least one sender was made and every sender made from it was
+   * closed. Garbage collection of a sender does not count as closing it.
+   * @defaultValue `false`
+   */
+  readonly autoClose?: boolean | undefined;
 }
 
 /** Options of {@link Broadcast.newReceiver}. */
@@ -73,6 +77,8 @@ export interface Broadcast<T> {
  * - **Receivers:** closed or garbage-collected receivers stop counting in `receiverCount` and
  *   cost `send()` nothing; a receiver with a pending `ready()` or a subscriber is kept alive by
  *   the channel.
+ * - **Closing a sender:** its `send()` rejects with {@link SenderClosedError}; other senders are
+ *   unaffected. With `autoClose: true`, closing the last open sender closes the channel.
  * - **Closing:** `send()` and `trySend()` throw {@link SenderError} (cause
  *   {@link ChannelClosedError}); receivers drain their buffer, then stop with
  *   {@link ReceiverStoppedError} (cause {@link ChannelClosedError}); `asObservable()` completes;
@@ -106,8 +112,8 @@ export class Broadcast<T> {
 
   constructor(name: string, options: BroadcastOptions = {}) {
     checkOptions('options', options);
-    const { resendLatest = false } = options;
-    this._core = new BroadcastCore<T>(this, checkString('name', name), resendLatest === true);
+    const { resendLatest = false, autoClose = false } = options;
+    this._core = new BroadcastCore<T>(this, checkString('name', name), resendLatest === true, autoClose === true);
     defineDisposal(this, ASYNC_DISPOSE, closeAsync);
   }
 
@@ -126,9 +132,9 @@ export class Broadcast<T> {
     return this._core.receiverCount;
   }
 
-  /** A new sender; on a closed channel, one whose `send()` throws. */
+  /** A new sender; on a closed channel, one whose `send()` rejects. */
   newSender(): Sender<T> {
-    return new BroadcastSender(this._core);
+    return new CoreSender(this._core, 'BroadcastSender');
   }
 
   /**
@@ -211,7 +217,7 @@ interface PendingDelivery<T> {
 }
 
 /** The state of one Broadcast channel, shared by its facade, senders, receivers and peekables. */
-class BroadcastCore<T> implements BroadcastHub<T> {
+class BroadcastCore<T> implements BroadcastHub<T>, SenderCore<T> {
   /** What `asObservable()` exposes: the channel's hot face. Receivers are not subscribed to it. */
   readonly hub = new Subject<T>();
   /**
@@ -227,6 +233,9 @@ class BroadcastCore<T> implements BroadcastHub<T> {
   /** Set once by `close()`; never unset. */
   closed = false;
   receiverCount = 0;
+  openSenders = 0;
+  /** A Broadcast never waits for room. */
+  readonly waitingSends = 0;
   /** Numbers receivers for their default names. */
   receiversMade = 0;
   /**
@@ -241,7 +250,17 @@ class BroadcastCore<T> implements BroadcastHub<T> {
     readonly channel: Broadcast<T>,
     readonly name: string,
     readonly resendLatest: boolean,
+    readonly autoClose: boolean,
   ) {}
+
+  /** Delivers `message` to every receiver, as `send()` does: a Broadcast always has room. */
+  trySend(message: T): boolean {
+    this.deliver(message);
+    return true;
+  }
+
+  /** No send of a Broadcast ever waits. */
+  releaseSends(): void {}
 
   send(message: T, sender: Sender<T>, signal: AbortSignal | undefined): Promise<void> {
     // The signal first, as in ready(): an already-aborted call rejects with its reason.
@@ -370,43 +389,6 @@ function reportUnhandledError(error: unknown): void {
   setTimeout(() => {
     throw error;
   });
-}
-
-class BroadcastSender<T> extends Sender<T> implements ChannelSender<T> {
-  constructor(private readonly core: BroadcastCore<T>) {
-    super();
-    brandChannelSender(this);
-  }
-
-  send(message: T, options?: AbortOptions): Promise<void> {
-    return this.core.send(message, this, checkSignal(options?.signal));
-  }
-
-  /** Delivers `message` to every receiver, as `send()` does: a Broadcast never waits. */
-  override trySend(message: T): boolean {
-    if (this.core.closed) {
-      throw this.core.senderClosedError(this);
-    }
-    this.core.deliver(message);
-    return true;
-  }
-
-  _trySend(message: T): boolean {
-    if (this.core.closed) {
-      return false;
-    }
-    this.core.deliver(message);
-    return true;
-  }
-
-  /** @internal */
-  _closeChannel(): Promise<void> {
-    return this.core.channel.close();
-  }
-
-  override toString(): string {
-    return `BroadcastSender:${this.core.name}`;
-  }
 }
 
 class BroadcastPeekable<T> extends Peekable<T> {

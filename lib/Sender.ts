@@ -19,6 +19,10 @@ export interface SenderObserverOptions {
   readonly closeOnError?: boolean | undefined;
 }
 
+// A WeakSet, not a field: a class that `implements Sender` (a BidirectionalHandle) cannot carry
+// another class's private fields, and the built-in senders override both members anyway.
+const closedSenders = new WeakSet<object>();
+
 /**
  * The sending end of a channel.
  *
@@ -70,6 +74,34 @@ export abstract class Sender<T> {
   trySend(message: T): boolean;
   trySend(): boolean {
     throw new SenderError(`${String(this)} does not support trySend(): it can only send by waiting`, this);
+  }
+
+  /**
+   * Closes this sender (Python 1.x's `Sender.aclose()`, Go's `close(ch)` for one producer): from
+   * now on its `send()` rejects with {@link SenderClosedError} and places nothing, and a `send()`
+   * of it still waiting for room is released with that error. Other senders of the channel are
+   * unaffected; a channel made with `autoClose: true` closes itself once every sender made from
+   * it was closed. Idempotent. It takes effect before it returns.
+   *
+   * A sender written outside the library inherits a `close()` that only marks it closed
+   * (`isClosed`); its own `send()` should check `isClosed` and reject with
+   * {@link SenderClosedError}.
+   *
+   * @example
+   * ```ts
+   * const sender = channel.newSender();
+   * await sender.send('last');
+   * sender.close();
+   * console.log(sender.isClosed); // Logs: true
+   * ```
+   */
+  close(): void {
+    closedSenders.add(this);
+  }
+
+  /** Whether `close()` was called on this sender (not whether its channel is closed). */
+  get isClosed(): boolean {
+    return closedSenders.has(this);
   }
 
   /**

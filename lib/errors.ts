@@ -182,6 +182,29 @@ export class SenderError<T = unknown> extends ChannelsError {
 }
 
 /**
+ * The sender was closed (its `close()` was called, or it was a oneshot sender that has sent):
+ * its `send()` rejects with this, and places nothing. Its message is `Sender <sender> was closed`.
+ * Other senders of the same channel are unaffected.
+ *
+ * @example
+ * ```ts
+ * const sender = channel.newSender();
+ * sender.close();
+ * await sender.send(1).catch((err) => console.log(err instanceof SenderClosedError));
+ * // Logs: true
+ * ```
+ */
+export class SenderClosedError<T = unknown> extends SenderError<T> {
+  static {
+    brand(this, 'SenderClosedError');
+  }
+
+  constructor(sender: Sender<T>, options?: ChannelsErrorOptions) {
+    super(`Sender ${String(sender)} was closed`, sender, options);
+  }
+}
+
+/**
  * A receive failed; `receiver` is the receiver it happened in.
  *
  * @example

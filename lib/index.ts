@@ -12,6 +12,7 @@ export {
   ReceiverError,
   ReceiverInvalidatedError,
   ReceiverStoppedError,
+  SenderClosedError,
   SenderError,
 } from './errors';
 export type { ChannelsErrorOptions } from './errors';

@@ -2,9 +2,11 @@ import fc from 'fast-check';
 import {
   Anycast,
   ChannelClosedError,
+  merge,
   ReceiverError,
   ReceiverStoppedError,
   SenderError,
+  select,
   type Receiver,
 } from 'rx-channels';
 import { abortListenerCount, flushMicrotasks, reasonOf, settlementOf, thrownBy, track } from './helpers/async';
@@ -58,7 +60,7 @@ describe('Anycast', () => {
       expect(channel.maxsize).toBe(3);
     });
 
-    it.each([0, -1, 1.5, NaN, Infinity])('refuses maxsize %p with a RangeError naming `maxsize`', (maxsize) => {
+    it.each([-1, 1.5, NaN, -Infinity])('refuses maxsize %p with a RangeError naming `maxsize`', (maxsize) => {
       expect(() => new Anycast({ maxsize })).toThrow(RangeError);
       expect(() => new Anycast({ maxsize })).toThrow('`maxsize`');
     });
@@ -519,7 +521,7 @@ describe('Anycast', () => {
       await fc.assert(
         fc.asyncProperty(
           fc.scheduler(),
-          fc.integer({ min: 1, max: 3 }),
+          fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constant(Infinity)),
           fc.array(fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 3 }),
           fc.array(fc.array(fc.boolean(), { maxLength: 8 }), { minLength: 1, maxLength: 3 }),
           async (scheduler, maxsize, sendPlans, receiveAborts) => {
@@ -728,3 +730,159 @@ function lastValueFromOrUndefined<T>(receiver: Receiver<T>): Promise<T | undefin
     receiver.subscribe({ next: (value) => (last = value), error: reject, complete: () => resolve(last) });
   });
 }
+
+describe('Anycast rendezvous (maxsize: 0)', () => {
+  function rendezvous<T>() {
+    const channel = new Anycast<T>({ name: 'meet', maxsize: 0 });
+    return { channel, sender: channel.newSender(), receiver: channel.newReceiver() };
+  }
+
+  it('send() resolves only once a receiver has the message', async () => {
+    const { channel, sender, receiver } = rendezvous<number>();
+    const sent = track(sender.send(1));
+    await flushMicrotasks();
+    expect(sent.current().state).toBe('pending');
+    expect(channel.size).toBe(0);
+    expect(await receiver.ready()).toBe(true);
+    await flushMicrotasks();
+    expect(sent.current().state).toBe('fulfilled');
+    expect(receiver.consume()).toBe(1);
+  });
+
+  it('a receiver already waiting is handed the message in the sender’s call stack', async () => {
+    const { sender, receiver } = rendezvous<number>();
+    const received = receiver.receive();
+    await flushMicrotasks();
+    expect(sender.trySend(5)).toBe(true);
+    expect(await received).toBe(5);
+  });
+
+  it('trySend() succeeds only when a receiver waits, and never overtakes a waiting send', async () => {
+    const { sender, receiver } = rendezvous<string>();
+    expect(sender.trySend('alone')).toBe(false);
+    const waiting = sender.send('first');
+    expect(sender.trySend('second')).toBe(false);
+    expect(await receiver.receive()).toBe('first');
+    await waiting;
+  });
+
+  it('two senders and no receiver both wait, and are taken in arrival order', async () => {
+    const { channel, receiver } = rendezvous<string>();
+    const [a, b] = [channel.newSender(), channel.newSender()];
+    const sentB = track(b.send('b'));
+    const sentA = track(a.send('a'));
+    await flushMicrotasks();
+    expect([sentA.current().state, sentB.current().state]).toEqual(['pending', 'pending']);
+    expect(await receiver.receive()).toBe('b');
+    await flushMicrotasks();
+    expect([sentA.current().state, sentB.current().state]).toEqual(['pending', 'fulfilled']);
+    expect(await receiver.receive()).toBe('a');
+    await flushMicrotasks();
+    expect(sentA.current().state).toBe('fulfilled');
+  });
+
+  it('an aborted waiting send is withdrawn: no receiver ever gets it', async () => {
+    const { sender, receiver } = rendezvous<number>();
+    const controller = new AbortController();
+    const withdrawn = sender.send(1, { signal: controller.signal });
+    const kept = sender.send(2);
+    controller.abort();
+    await expect(withdrawn).rejects.toMatchObject({ name: 'AbortError' });
+    expect(abortListenerCount(controller.signal)).toBe(0);
+    expect(await receiver.receive()).toBe(2);
+    await kept;
+  });
+
+  it('close() releases waiting senders with SenderError (cause ChannelClosedError)', async () => {
+    const { channel, sender, receiver } = rendezvous<number>();
+    const waiting = sender.send(1);
+    await channel.close();
+    const error = await reasonOf(waiting);
+    expect(error).toBeInstanceOf(SenderError);
+    expect((error as Error).cause).toBeInstanceOf(ChannelClosedError);
+    expect(await receiver.ready()).toBe(false);
+  });
+
+  it('a receiver closed before consuming gives the message back to the front, for the next receiver', async () => {
+    const { channel, sender, receiver } = rendezvous<number>();
+    const sent = sender.send(1);
+    const queued = track(sender.send(2));
+    expect(await receiver.ready()).toBe(true);
+    await sent;
+    receiver.close();
+    expect(channel.size).toBe(1);
+    const other = channel.newReceiver();
+    expect(await other.receive()).toBe(1);
+    expect(await other.receive()).toBe(2);
+    expect(queued.current().state).toBe('fulfilled');
+  });
+
+  it('the Observable face takes from a rendezvous channel as from any other', async () => {
+    const { channel, sender, receiver } = rendezvous<number>();
+    const seen: number[] = [];
+    const subscription = receiver.subscribe((n) => seen.push(n));
+    await sender.send(1);
+    await sender.send(2);
+    subscription.unsubscribe();
+    const late = track(sender.send(3));
+    await flushMicrotasks();
+    expect(seen).toEqual([1, 2]);
+    // Unsubscribed: the third waits for another receiver, nothing was taken.
+    expect(late.current().state).toBe('pending');
+    expect(await channel.newReceiver().receive()).toBe(3);
+  });
+
+  it('select() over two rendezvous channels loses nothing on break', async () => {
+    const a = rendezvous<string>();
+    const b = rendezvous<string>();
+    const sentA = a.sender.send('a');
+    const sentB = b.sender.send('b');
+    const seen: string[] = [];
+    for await (const selected of select(a.receiver, b.receiver)) {
+      if (!selected.wasStopped && selected.exception === undefined) seen.push(selected.message);
+      break;
+    }
+    const rest = [...(await drainAll(a)), ...(await drainAll(b))];
+    expect([...seen, ...rest].sort()).toEqual(['a', 'b']);
+    await Promise.all([sentA, sentB]);
+  });
+
+  it('Merge over rendezvous channels loses nothing on stop()', async () => {
+    const a = rendezvous<string>();
+    const b = rendezvous<string>();
+    const sends = [a.sender.send('a1'), b.sender.send('b1'), a.sender.send('a2')];
+    const merged = merge(a.receiver, b.receiver);
+    const first = await merged.receive();
+    await merged.stop();
+    const rest = [...(await drainAll(a)), ...(await drainAll(b))];
+    expect([first, ...rest].sort()).toEqual(['a1', 'a2', 'b1']);
+    await Promise.all(sends);
+  });
+
+  /** What a fresh receiver can take without waiting: buffered or offered by waiting sends. */
+  async function drainAll(end: { channel: Anycast<string> }): Promise<string[]> {
+    const receiver = end.channel.newReceiver();
+    const taken: string[] = [];
+    for (let r = receiver.tryReceive(); r.ok; r = receiver.tryReceive()) taken.push(r.message);
+    return taken;
+  }
+});
+
+describe('Anycast unbounded (maxsize: Infinity)', () => {
+  it('send() never waits', async () => {
+    const channel = new Anycast<number>({ maxsize: Infinity });
+    const sender = channel.newSender();
+    let placed = 0;
+    for (let n = 0; n < 50_000; n++) {
+      if (sender.trySend(n)) placed++;
+    }
+    expect(placed).toBe(50_000);
+    const sent = track(sender.send(-1));
+    await flushMicrotasks();
+    expect(sent.current().state).toBe('fulfilled');
+    expect(channel.size).toBe(50_001);
+    expect(channel.maxsize).toBe(Infinity);
+    const receiver = channel.newReceiver();
+    expect(await receiver.receiveMany(Infinity)).toHaveLength(50_001);
+  });
+});

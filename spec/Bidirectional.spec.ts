@@ -7,6 +7,7 @@ import {
   Receiver,
   ReceiverError,
   ReceiverStoppedError,
+  SenderClosedError,
   SenderError,
   type Sender,
 } from 'rx-channels';
@@ -231,14 +232,32 @@ describe('Bidirectional', () => {
       expect((error as Error).cause).toBeUndefined();
     });
 
-    it('a handle closed by its user stops with no cause, and can still send', async () => {
+    it('a handle closed by its user stops with no cause, and its sends reject with SenderClosedError', async () => {
       const channel = new Bidirectional<number, number>('client', 'service');
-      channel.clientHandle.close();
-      const error = await reasonOf(channel.clientHandle.receive());
+      const client = channel.clientHandle;
+      expect(client.isClosed).toBe(false);
+      client.close();
+      client.close();
+      expect(client.isClosed).toBe(true);
+      const error = await reasonOf(client.receive());
       expect(error).toBeInstanceOf(ReceiverStoppedError);
       expect((error as Error).cause).toBeUndefined();
-      await channel.clientHandle.send(1);
-      expect(await channel.serviceHandle.receive()).toBe(1);
+      const sendError = await reasonOf(client.send(1));
+      expect(sendError).toBeInstanceOf(SenderClosedError);
+      expect((sendError as SenderClosedError).sender).toBe(client);
+      expect(String((sendError as Error).message)).toBe(`Sender ${String(client)} was closed`);
+      expect(() => client.trySend(1)).toThrow(SenderClosedError);
+      // The other handle stays open: it sends, and receives what a new client sends.
+      await channel.serviceHandle.send(2);
+      expect(channel.serviceHandle.isClosed).toBe(false);
+      expect(channel.serviceHandle.tryReceive().ok).toBe(false);
+    });
+
+    it('an aborted send() on a closed handle rejects with the signal reason first', async () => {
+      const channel = new Bidirectional<number, number>('client', 'service');
+      channel.clientHandle.close();
+      const reason = new Error('gave up');
+      expect(await reasonOf(channel.clientHandle.send(1, { signal: AbortSignal.abort(reason) }))).toBe(reason);
     });
 
     it('an aborted send() rejects with the signal reason, not re-wrapped', async () => {

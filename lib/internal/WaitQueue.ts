@@ -87,4 +87,18 @@ export class WaitQueue<T> {
     node.next = undefined;
     this.count--;
   }
+
+  /** Takes out every value `matches` accepts, in order, and returns them. */
+  removeIf(matches: (value: T) => boolean): T[] {
+    const removed: T[] = [];
+    for (let node = this.first; node !== undefined;) {
+      const next = node.next;
+      if (matches(node.value)) {
+        this.remove(node);
+        removed.push(node.value);
+      }
+      node = next;
+    }
+    return removed;
+  }
 }

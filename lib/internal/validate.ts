@@ -6,21 +6,27 @@
  * @internal
  */
 export function checkPositiveInteger(name: string, value: unknown, allowInfinity = false): number {
+  return checkCount(name, value, 1, allowInfinity);
+}
+
+/**
+ * Throws a `RangeError` naming the option unless `value` is an integer from `min` up (or, when
+ * `allowInfinity`, `Infinity`); a wrong type is a `TypeError`.
+ *
+ * @internal
+ */
+export function checkCount(name: string, value: unknown, min: number, allowInfinity: boolean): number {
   if (typeof value !== 'number') {
     throw new TypeError(`Expected \`${name}\` to be a number, got ${typeof value}`);
   }
   const isAllowedInfinity = allowInfinity && value === Infinity;
-  if (!isAllowedInfinity && !(Number.isInteger(value) && value > 0)) {
-    throw new RangeError(`Expected \`${name}\` to be an integer from 1 and up, got ${value}`);
+  if (!isAllowedInfinity && !(Number.isInteger(value) && value >= min)) {
+    const infinity = allowInfinity ? ', or Infinity' : '';
+    throw new RangeError(`Expected \`${name}\` to be an integer from ${min} and up${infinity}, got ${value}`);
   }
   return value;
 }
 
-/**
- * Throws a `TypeError` naming the argument unless `value` is a string.
- *
- * @internal
- */
 export function checkString(name: string, value: unknown): string {
   if (typeof value !== 'string') {
     throw new TypeError(`Expected \`${name}\` to be a string, got ${typeof value}`);

@@ -112,7 +112,7 @@ describe('Receiver.receiveMany()', () => {
         const { sender, receiver } = anycast<number>();
         await sender.send(1);
         expect(thrownBy(() => receiver.receiveMany(max))).toEqual(
-          new RangeError(`Expected \`max\` to be an integer from 1 and up, got ${max}`),
+          new RangeError(`Expected \`max\` to be an integer from 1 and up, or Infinity, got ${max}`),
         );
         expect(receiver.tryReceive()).toEqual({ ok: true, message: 1 });
       },

@@ -188,7 +188,7 @@ class AnycastWorld {
     } else if (slot.closed || slot.stopped || (this.closed && this.buffer.length === 0)) {
       expect(result).toEqual({ ok: false, stopped: true });
       slot.stopped = true;
-    } else if (this.buffer.length > 0) {
+    } else if (this.hasMessage()) {
       const id = this.take();
       expect(result).toEqual({ ok: true, message: id });
       this.recordConsumed(id, slotIndex);
@@ -309,7 +309,7 @@ class AnycastWorld {
       operation.expectation = stoppedOutcome(operation.kind, undefined);
     } else if (slot.stopped) {
       operation.expectation = stoppedOutcome(operation.kind, this.channel);
-    } else if (this.buffer.length > 0) {
+    } else if (this.hasMessage()) {
       operation.expectation = this.deliver(slotIndex, slot, operation.kind, this.take());
     } else if (this.closed) {
       slot.stopped = true;
@@ -330,8 +330,21 @@ class AnycastWorld {
     return fulfilled(id);
   }
 
-  /** The oldest buffered message leaves the buffer, and blocked senders fill the room in order. */
+  /** A message to take: buffered, or (rendezvous, `maxsize: 0`) offered by a blocked sender. */
+  private hasMessage(): boolean {
+    return this.buffer.length > 0 || this.pendingSends.length > 0;
+  }
+
+  /**
+   * The oldest buffered message leaves the buffer, and blocked senders fill the room in order;
+   * with nothing buffered (rendezvous), the oldest blocked send's message is taken and it resolves.
+   */
   private take(): number {
+    if (this.buffer.length === 0) {
+      const offered = this.pendingSends.shift() as SendOperation;
+      this.accept(offered);
+      return offered.id;
+    }
     const id = this.buffer.shift() as number;
     while (this.buffer.length < this.maxsize && this.pendingSends.length > 0) {
       const admitted = this.pendingSends.shift() as SendOperation;
@@ -613,7 +626,7 @@ describe('Anycast (model)', () => {
     async () => {
       await fc.assert(
         fc.asyncProperty(
-          fc.integer({ min: 1, max: 4 }),
+          fc.oneof(fc.integer({ min: 0, max: 4 }), fc.constant(Infinity)),
           fc.commands(commands, { maxCommands: 60, size: 'medium' }),
           async (maxsize, cmds) => {
             const world = new AnycastWorld(maxsize, SENDERS, 2);
@@ -634,7 +647,7 @@ describe('Anycast (model)', () => {
       await fc.assert(
         fc.asyncProperty(
           fc.scheduler(),
-          fc.integer({ min: 1, max: 3 }),
+          fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constant(Infinity)),
           fc.array(fc.nat(8), { minLength: 1, maxLength: 4 }),
           fc.array(fc.array(style, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 4 }),
           async (s, maxsize, counts, receiverStyles) => {

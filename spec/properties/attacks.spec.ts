@@ -238,8 +238,10 @@ describe('attacks: Anycast', () => {
   });
 
   it('huge and odd maxsize values are refused or work', () => {
-    expect(() => new Anycast({ maxsize: Infinity })).toThrow(RangeError);
+    expect(new Anycast({ maxsize: Infinity }).maxsize).toBe(Infinity);
+    expect(new Anycast({ maxsize: 0 }).maxsize).toBe(0);
     expect(() => new Anycast({ maxsize: 0.5 })).toThrow(RangeError);
+    expect(() => new Anycast({ maxsize: -0.5 })).toThrow(RangeError);
     expect(() => new Anycast({ maxsize: Number.NaN })).toThrow(RangeError);
     expect(new Anycast({ maxsize: Number.MAX_SAFE_INTEGER }).maxsize).toBe(Number.MAX_SAFE_INTEGER);
   });

@@ -107,7 +107,11 @@ type ConsumerKind = 'plain' | 'select' | 'merge' | 'observable' | 'Select';
 const wrappers = fc.array(fc.constantFrom<Wrapper>('map', 'filter'), { maxLength: 3 });
 const reentrantSource: fc.Arbitrary<ReentrantSource> = fc.oneof(
   {
-    arbitrary: fc.record({ kind: fc.constant('anycast' as const), maxsize: fc.integer({ min: 1, max: 3 }), wrappers }),
+    arbitrary: fc.record({
+      kind: fc.constant('anycast' as const),
+      maxsize: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constant(Infinity)),
+      wrappers,
+    }),
     weight: 3,
   },
   { arbitrary: fc.record({ kind: fc.constant('event' as const) }), weight: 1 },

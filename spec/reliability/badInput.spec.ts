@@ -44,12 +44,14 @@ async function failureOf(call: () => unknown): Promise<unknown> {
 
 const NOT_A_SIGNAL = [5, 'signal', {}, { aborted: false }, null] as const;
 const BAD_SIZES = [NaN, -1, 0, 1.5, Infinity, -Infinity] as const;
+/** An Anycast takes 0 (rendezvous) and Infinity (unbounded) too. */
+const BAD_ANYCAST_SIZES = [NaN, -1, 1.5, -Infinity] as const;
 const NOT_NUMBERS = ['10', null, {}, true, 10n] as const;
 const NOT_OPTIONS = [5, 'name', true, null, () => undefined] as const;
 
 describe('bad input', () => {
   describe('constructors and factories', () => {
-    it.each(BAD_SIZES)('new Anycast({ maxsize: %p }) is a RangeError naming `maxsize`', (maxsize) => {
+    it.each(BAD_ANYCAST_SIZES)('new Anycast({ maxsize: %p }) is a RangeError naming `maxsize`', (maxsize) => {
       expect(() => new Anycast({ maxsize })).toThrow(RangeError);
       expect(() => new Anycast({ maxsize })).toThrow(/`maxsize`/);
     });
