@@ -44,6 +44,8 @@ export type { MessageOf } from './util/Merge';
 export { MergeNamed } from './util/MergeNamed';
 export type { NamedMessage, NamedReceivers } from './util/MergeNamed';
 export { RelaySender } from './util/RelaySender';
+export { oneshot, OneshotSender } from './util/oneshot';
+export type { OneshotOptions, OneshotReceiver } from './util/oneshot';
 export { Select } from './util/Select';
 export type { SelectConstructor, SelectedByName, SelectMethods, SelectReservedName } from './util/Select';
 export { Selected } from './util/Selected';

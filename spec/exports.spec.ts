@@ -10,6 +10,7 @@ const ROOT_NAMES = [
   'ChannelsError',
   'ChannelError',
   'ChannelClosedError',
+  'SenderClosedError',
   'SenderError',
   'ReceiverError',
   'ReceiverStoppedError',
@@ -46,6 +47,8 @@ const ROOT_NAMES = [
   'NopReceiver',
   'withPrevious',
   'RelaySender',
+  'oneshot',
+  'OneshotSender',
 ] as const;
 
 /** The utilities, which `rx-channels/util` exports too. */

@@ -1,4 +1,4 @@
-import { SenderError } from '../errors';
+import { SenderClosedError, SenderError } from '../errors';
 import type { AbortOptions } from '../Receiver';
 import { Sender } from '../Sender';
 
@@ -17,6 +17,8 @@ import { Sender } from '../Sender';
  * - When closed: a member whose send rejects (a closed channel: a {@link SenderError} whose
  *   `cause` is a {@link ChannelClosedError}) makes the relay's `send()` reject with that very
  *   error; the members after it do not get the message.
+ * - Closing the relay: its `close()` closes the relay only (not its members, which it does not
+ *   own); its `send()` then rejects with {@link SenderClosedError}.
  * - When aborted: the signal is passed to the member send in progress, which rejects with the
  *   signal's reason; an already-aborted signal rejects at once and places nothing.
  * - Not guaranteed: atomicity. The members before a failing or aborted one keep the message
@@ -64,6 +66,9 @@ export class RelaySender<T> extends Sender<T> {
     const { signal } = options;
     if (signal?.aborted) {
       return Promise.reject(signal.reason);
+    }
+    if (this.isClosed) {
+      return Promise.reject(new SenderClosedError(this));
     }
     return this.#senders.reduce<Promise<void>>(
       (previous, sender) => previous.then(() => sender.send(message, options)),

@@ -1,4 +1,4 @@
-import { Anycast, Broadcast, ChannelClosedError, Sender, SenderError } from 'rx-channels';
+import { Anycast, Broadcast, ChannelClosedError, Sender, SenderClosedError, SenderError } from 'rx-channels';
 import { RelaySender } from 'rx-channels/util';
 
 /** Lets every pending promise reaction run. */
@@ -131,5 +131,35 @@ describe('RelaySender', () => {
     const relay = new RelaySender(new Broadcast<number>('x').newSender(), new Broadcast<number>('y').newSender());
     expect(relay).toBeInstanceOf(Sender);
     expect(String(relay)).toBe('RelaySender:2 members');
+  });
+
+  it('close() closes the relay, not its members: its send() rejects with SenderClosedError', async () => {
+    const channel = new Anycast<number>();
+    const member = channel.newSender();
+    const relay = new RelaySender(member);
+    relay.close();
+    expect(relay.isClosed).toBe(true);
+    const error = await relay.send(1).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(error).toBeInstanceOf(SenderClosedError);
+    expect(channel.size).toBe(0);
+    expect(member.isClosed).toBe(false);
+    await member.send(2);
+    expect(channel.size).toBe(1);
+  });
+
+  it('with a closed member, rejects with that member’s SenderClosedError', async () => {
+    const channel = new Anycast<number>();
+    const [first, second] = [channel.newSender(), channel.newSender()];
+    second.close();
+    const error = await new RelaySender(first, second).send(1).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(error).toBeInstanceOf(SenderClosedError);
+    expect((error as SenderClosedError).sender).toBe(second);
+    expect(channel.size).toBe(1);
   });
 });

@@ -1,0 +1,123 @@
+import { Anycast } from '../Anycast';
+import { SenderClosedError } from '../errors';
+import { checkSignal } from '../internal/abortable';
+import { checkOptions, checkString } from '../internal/validate';
+import type { AbortOptions, Receiver } from '../Receiver';
+import { Sender } from '../Sender';
+
+/** Options of {@link oneshot}. */
+export interface OneshotOptions {
+  /**
+   * The channel's name, used in `toString()` and error messages.
+   * @defaultValue `oneshot-<n>`, numbered in creation order
+   */
+  readonly name?: string | undefined;
+}
+
+/** The receiving end of a {@link oneshot} channel: an ordinary receiver that delivers one message, then stops. */
+export type OneshotReceiver<T> = Receiver<T>;
+
+let oneshotCount = 0;
+
+/**
+ * The sending end of a {@link oneshot} channel: its first `send()` places the message and closes
+ * it; any later one rejects with {@link SenderClosedError}.
+ *
+ * @example
+ * ```ts
+ * const [reply, replies] = oneshot<string>();
+ * await reply.send('done');
+ * console.log(reply.isClosed); // Logs: true
+ * ```
+ */
+export class OneshotSender<T> extends Sender<T> {
+  /** @internal */
+  constructor(
+    private readonly inner: Sender<T>,
+    private readonly name: string,
+  ) {
+    super();
+  }
+
+  override get isClosed(): boolean {
+    return this.inner.isClosed;
+  }
+
+  /**
+   * Sends the one message, which never waits (the slot is empty), and closes the sender.
+   *
+   * @throws {@link SenderClosedError} when a message was already sent or `close()` was called.
+   */
+  send(message: T, options?: AbortOptions): Promise<void> {
+    const signal = checkSignal(options?.signal);
+    if (signal?.aborted) {
+      return Promise.reject(signal.reason);
+    }
+    try {
+      this.trySend(message);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Sends the one message and closes the sender: `true`, or a {@link SenderClosedError} thrown. */
+  override trySend(message: T): boolean {
+    if (this.inner.isClosed) {
+      throw new SenderClosedError(this);
+    }
+    // The slot holds one message and only this sender fills it, once: there is always room.
+    this.inner.trySend(message);
+    this.inner.close();
+    return true;
+  }
+
+  /** Closes the sender unsent: the receiver stops. Idempotent. */
+  override close(): void {
+    this.inner.close();
+  }
+
+  /** `OneshotSender:<name>`. */
+  override toString(): string {
+    return `OneshotSender:${this.name}`;
+  }
+}
+
+/**
+ * A channel for exactly one message (Python 1.x's `OneshotChannel`, tokio's `oneshot`): a reply
+ * slot for request/response. Built on an {@link Anycast} of one slot with `autoClose`, so the
+ * receiver is an ordinary one (Observable face, `for await`, `select()`, `AbortSignal`).
+ *
+ * ## Guarantees
+ * - **Ordering / buffer:** one message, held until the receiver takes it. `send()` never waits.
+ * - **Sending:** the first `send()` places the message and closes the sender; a second one
+ *   rejects with {@link SenderClosedError} and places nothing.
+ * - **Closing:** the receiver delivers the message, then stops with `ReceiverStoppedError`
+ *   (cause `ChannelClosedError`); a sender closed unsent stops the receiver at once. Closing
+ *   the receiver first leaves the sender's one `send()` succeeding: the message is dropped with
+ *   the channel, as nobody can take it.
+ * - **Cancellation:** an aborted `receive()` takes nothing; the message stays for the next one.
+ * - **Not guaranteed:** that anyone receives it; pair the wait with a timeout (see the example).
+ *
+ * @example A reply slot with a timeout
+ * ```ts
+ * const [reply, replyReceiver] = oneshot<string>();
+ * await requests.send({ question: 'status?', reply });
+ * const timeout = Timer.once(1000);
+ * for await (const selected of select(replyReceiver, timeout)) {
+ *   if (!replyReceiver.triggered(selected)) console.log('no answer in time');
+ *   else if (selected.exception === undefined) console.log('answer:', selected.message);
+ *   else console.log('the service closed the reply slot unanswered');
+ *   break;
+ * }
+ * timeout.close();
+ * ```
+ */
+export function oneshot<T>(options: OneshotOptions = {}): [OneshotSender<T>, OneshotReceiver<T>] {
+  checkOptions('options', options);
+  const { name = `oneshot-${oneshotCount + 1}` } = options;
+  checkString('name', name);
+  oneshotCount++;
+  const channel = new Anycast<T>({ name, maxsize: 1, autoClose: true });
+  return [new OneshotSender(channel.newSender(), name), channel.newReceiver()];
+}
