@@ -42,6 +42,7 @@ export { Merge, merge } from './util/Merge';
 export type { MessageOf } from './util/Merge';
 export { MergeNamed } from './util/MergeNamed';
 export type { NamedMessage, NamedReceivers } from './util/MergeNamed';
+export { Pipe } from './util/Pipe';
 export { RelaySender } from './util/RelaySender';
 export { Select } from './util/Select';
 export type { SelectConstructor, SelectedByName, SelectMethods, SelectReservedName } from './util/Select';

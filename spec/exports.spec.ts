@@ -46,6 +46,7 @@ const ROOT_NAMES = [
   'NopReceiver',
   'withPrevious',
   'RelaySender',
+  'Pipe',
 ] as const;
 
 /** The utilities, which `rx-channels/util` exports too. */
