@@ -43,6 +43,7 @@ export { Merge, merge } from './util/Merge';
 export type { MessageOf } from './util/Merge';
 export { MergeNamed } from './util/MergeNamed';
 export type { NamedMessage, NamedReceivers } from './util/MergeNamed';
+export { Pipe } from './util/Pipe';
 export { RelaySender } from './util/RelaySender';
 export { oneshot, OneshotSender } from './util/oneshot';
 export type { OneshotOptions, OneshotReceiver } from './util/oneshot';

@@ -49,6 +49,7 @@ const ROOT_NAMES = [
   'RelaySender',
   'oneshot',
   'OneshotSender',
+  'Pipe',
 ] as const;
 
 /** The utilities, which `rx-channels/util` exports too. */

@@ -26,7 +26,7 @@
 // First, before the library loads: the promises it makes at module load are then zone.js's too.
 import { fakeAsync, flushMicrotasks, pendingTimers, tick } from '../helpers/zone';
 import { abortListenerCount, track } from '../helpers/async';
-import { Anycast, Bidirectional, Broadcast, Merge, select, selectedFrom, Timer } from 'rx-channels';
+import { Anycast, Bidirectional, Broadcast, Merge, Pipe, select, selectedFrom, Timer } from 'rx-channels';
 import type { Receiver, Selected } from 'rx-channels';
 
 /** Runs `body` in a fakeAsync zone that fails on any timer left at its end. */
@@ -339,6 +339,27 @@ describe('zone.js fakeAsync', () => {
       expect(waiting.current().state).toBe('rejected');
       void left.close();
       void right.close();
+    }),
+  );
+
+  it(
+    'runs a Pipe: each message forwarded in the flush after its send, stop() settled in the next flush',
+    inFakeAsync(() => {
+      const source = new Anycast<number>({ name: 'source' });
+      const target = new Broadcast<number>('target');
+      const out = target.newReceiver();
+      const pipe = new Pipe(source.newReceiver(), target.newSender());
+      pipe.start();
+      void source.newSender().send(1);
+      void source.newSender().send(2);
+      flushMicrotasks();
+      expect([out.tryReceive(), out.tryReceive()]).toEqual([
+        { ok: true, message: 1 },
+        { ok: true, message: 2 },
+      ]);
+      const stopped = track(pipe.stop());
+      flushMicrotasks();
+      expect(stopped.current()).toEqual({ state: 'fulfilled', value: undefined });
     }),
   );
 
