@@ -232,4 +232,29 @@ describe('the heap stays flat', () => {
     },
     HEAP_TIMEOUT_MS,
   );
+
+  it(
+    'an unbounded Anycast costs per buffered message within 1.5x of a bounded one',
+    async () => {
+      const count = 200_000;
+      /** The heap held by a channel with `count` buffered messages, sent through `send()`. */
+      async function heldBy(maxsize: number): Promise<number> {
+        const before = await settledHeap();
+        const channel = new Anycast<number>({ maxsize });
+        const sender = channel.newSender();
+        for (let n = 0; n < count; n++) {
+          await sender.send(n);
+        }
+        const after = await settledHeap();
+        expect(channel.size).toBe(count);
+        await channel.close();
+        return after - before;
+      }
+      const bounded = await heldBy(count);
+      const unbounded = await heldBy(Infinity);
+      reportHeap('unbounded vs bounded Anycast', bounded, unbounded, count);
+      expect(unbounded).toBeLessThan(bounded * 1.5);
+    },
+    HEAP_TIMEOUT_MS,
+  );
 });
