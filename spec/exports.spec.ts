@@ -46,6 +46,8 @@ const ROOT_NAMES = [
   'NopReceiver',
   'withPrevious',
   'RelaySender',
+  'LatestValueCache',
+  'GroupingLatestValueCache',
 ] as const;
 
 /** The utilities, which `rx-channels/util` exports too. */
