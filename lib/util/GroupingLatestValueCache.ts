@@ -43,7 +43,8 @@ export interface GroupingLatestValueCache<T, K> {
  * - **Closing:** when the receiver stops by itself (its channel closed), the cache keeps its
  *   entries and stays readable. `stop()` ends the consuming at once, closes the receiver and
  *   drops every entry: the map is then empty for good.
- * - **Not guaranteed:** that every message is seen by the reader: only the latest per key is kept.
+ * - **Not guaranteed:** that every message is seen by the reader: only the latest per key is kept;
+ *   bounded memory: it holds one message per distinct key until `delete()`, `clear()` or `stop()`.
  *
  * @example
  * ```ts

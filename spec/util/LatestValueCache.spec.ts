@@ -11,6 +11,7 @@ import {
 import { LatestValueCache as UtilLatestValueCache } from 'rx-channels/util';
 import { flushMicrotasks, thrownBy } from '../helpers/async';
 import { captureWarnings } from '../helpers/logger';
+import { ProbeReceiver } from '../helpers/probe';
 import { ListReceiver } from '../helpers/receivers';
 
 describe('LatestValueCache', () => {
@@ -206,6 +207,19 @@ describe('LatestValueCache', () => {
       expect(await other.receiveMany(2)).toEqual([1, 2]);
       expect(await cached.ready()).toBe(false);
       expect(cache.hasValue()).toBe(false);
+    });
+
+    it('takes back its waker: nothing stays parked on the receiver, and nothing is consumed after', async () => {
+      const channel = new Anycast<number>();
+      const probe = new ProbeReceiver(channel.newReceiver());
+      const cache = new LatestValueCache(probe);
+      await channel.newSender().send(1);
+      expect([probe.parked, probe.consumed, cache.get()]).toEqual([1, 1, 1]);
+      await cache.stop();
+      expect(probe.parked).toBe(0);
+      await channel.newSender().send(2);
+      expect(probe.consumed).toBe(1);
+      expect(await probe.inner.receive()).toBe(2);
     });
 
     it('while waiting on a receiver written outside the library: its ready() is aborted', async () => {
