@@ -50,6 +50,8 @@ const ROOT_NAMES = [
   'oneshot',
   'OneshotSender',
   'Pipe',
+  'LatestValueCache',
+  'GroupingLatestValueCache',
 ] as const;
 
 /** The utilities, which `rx-channels/util` exports too. */

@@ -10,6 +10,7 @@ import {
   Broadcast,
   Event,
   fromObservable,
+  LatestValueCache,
   type Receiver,
   SkipMissedAndDrift,
   Timer,
@@ -22,6 +23,7 @@ import {
   type ChannelsErrorOptions,
   type EventOptions,
   type FromObservableOptions,
+  type LatestValueCacheOptions,
   type PeriodicTimerOptions,
   type SenderObserverOptions,
   type SkipMissedAndDriftOptions,
@@ -69,6 +71,7 @@ const operator: ToChannelOptions = { maxPending: maybe<number>(), closeOnComplet
 const watcher: FileWatcherOptions = { paths: ['.'], eventTypes: maybe<['create']>() };
 const clock: VirtualClockOptions = { scheduler: maybe<VirtualClockOptions['scheduler'] & object>() };
 const runUntil: RunUntilOptions = { timeoutMs: maybe<number>() };
+const cacheOptions: LatestValueCacheOptions = { uniqueId: maybe<string>() };
 
 /** Forwarding a caller's optional signal, the case the option is for. */
 function forward(receiver: Receiver<number>, options: AbortOptions = {}): Promise<number> {
@@ -91,11 +94,12 @@ describe('options under exactOptionalPropertyTypes', () => {
     ticks.reset({ startDelayMs: undefined });
     ticks.stop();
     new Event({ name: undefined }).stop();
+    await new LatestValueCache(channel.newReceiver(), { uniqueId: undefined }).stop();
     expect(new SkipMissedAndDrift({ delayToleranceMs: undefined }).delayToleranceMs).toBe(0);
     fromObservable(of(1), { name: undefined, maxsize: undefined, overflow: undefined }).close();
     of(1).pipe(toChannel(channel.newSender(), { maxPending: undefined }));
     const values = [abort, anycast, broadcast, broadcastReceiver, errorOptions, event, fromObs, timer];
-    const more = [periodic, reset, drift, observer, operator, watcher, clock, runUntil, bidirectional];
-    expect(values.length + more.length).toBe(17);
+    const more = [periodic, reset, drift, observer, operator, watcher, clock, runUntil, bidirectional, cacheOptions];
+    expect(values.length + more.length).toBe(18);
   });
 });
