@@ -39,6 +39,7 @@ export class OneshotSender<T> extends Sender<T> {
     super();
   }
 
+  /** Whether the one message was sent or `close()` was called. */
   override get isClosed(): boolean {
     return this.inner.isClosed;
   }

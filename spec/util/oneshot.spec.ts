@@ -1,6 +1,5 @@
 import { expectTypeOf } from 'expect-type';
-import type {
-  OneshotSender} from 'rx-channels';
+import type { OneshotSender } from 'rx-channels';
 import {
   ChannelClosedError,
   oneshot,
