@@ -9,6 +9,7 @@ const entries = Object.fromEntries(
     ['util', 'lib/util.ts'],
     ['file-watcher', 'lib/file-watcher.ts'],
     ['testing', 'lib/testing.ts'],
+    ['worker', 'lib/worker.ts'],
   ].filter(([, file]) => existsSync(file)),
 );
 

@@ -193,6 +193,14 @@ export class Anycast<T> {
   toString(): string {
     return `Anycast:${this._core.name}`;
   }
+
+  /**
+   * @internal Puts `messages` (oldest first), taken by a receiver in another thread and not
+   * consumed there, back at the front of the channel in their order (`rx-channels/worker`).
+   */
+  _giveBack(messages: readonly T[]): void {
+    this._core.giveBackAll(messages);
+  }
 }
 
 /** The state of one Anycast channel, shared by its facade, senders and receivers. */
@@ -277,6 +285,16 @@ class AnycastCore<T> implements SenderCore<T> {
       receiver.hand(message);
     } else {
       this.buffer.unshift(message);
+    }
+  }
+
+  /** Messages (oldest first) to the front in their order; waiting receivers get the oldest. */
+  giveBackAll(messages: readonly T[]): void {
+    for (let index = messages.length - 1; index >= 0; index--) {
+      this.buffer.unshift(messages[index] as T);
+    }
+    while (this.hasMessage && this.waitingReceivers.length > 0) {
+      (this.waitingReceivers.shift() as AnycastReceiver<T>).hand(this.take());
     }
   }
 

@@ -1,0 +1,213 @@
+import { ReceiverStoppedError } from '../errors';
+import { checkSignal } from '../internal/abortable';
+import { Deque } from '../internal/Deque';
+import { PENDING, PROTOCOL_VERSION, READY, STOPPED, type PollState } from '../internal/protocol';
+import { readyOf } from '../internal/wait';
+import type { WireError } from '../internal/worker/wire';
+import { Receiver, type AbortOptions } from '../Receiver';
+
+/**
+ * Options of a remote channel's `newReceiver()`.
+ *
+ * @example
+ * ```ts
+ * const fast = remote.jobs.newReceiver({ credit: 64 }); // up to 64 messages sent ahead
+ * ```
+ */
+export interface RemoteReceiverOptions {
+  /**
+   * How many messages this receiver may be sent ahead while someone waits on it: the most it
+   * holds unconsumed. `1` (the default) never leaves a message in this thread while another
+   * receiver waits; more trades that for throughput.
+   * @defaultValue `1`
+   */
+  readonly credit?: number | undefined;
+}
+
+/**
+ * Options of a remote Broadcast's `newReceiver()`: a local receiver's, plus the credit.
+ *
+ * @example
+ * ```ts
+ * const chart = remote.prices.newReceiver({ name: 'chart', maxsize: 10 });
+ * ```
+ */
+export interface RemoteBroadcastReceiverOptions extends RemoteReceiverOptions {
+  /** The owner-side receiver's name. */
+  readonly name?: string | undefined;
+  /** The owner-side receiver's buffer (drop-oldest). @defaultValue `50` */
+  readonly maxsize?: number | undefined;
+}
+
+/** What a remote receiver needs from its connection. @internal */
+export interface ReceiverLink {
+  post(type: string, fields: Record<string, unknown>): void;
+  revive(error: WireError, receiver: RemoteReceiver<unknown>): Error;
+}
+
+/**
+ * A receiver in this thread of a channel in another (the owner thread), made by a remote
+ * channel's `newReceiver()` (see `connectChannels()`). It is a full receiver of the library:
+ * `for await`, the Observable face, `map()`/`filter()`, `select()`, Merge, `AbortSignal`. It
+ * speaks the library's pull protocol here, and asks the owner for messages (credit) only while
+ * someone waits on it; acknowledging each in `consume()` is what makes the owner forget it.
+ *
+ * ## Guarantees
+ * - **Ordering:** the channel's order.
+ * - **Buffer:** at most `credit` messages sent ahead and not consumed (default 1), requested only
+ *   while a `ready()`, `receive()`, iteration, subscription, `select()` or Merge waits on it.
+ * - **Closing:** `close()` gives every message it holds back to the front of an Anycast (in the
+ *   owner thread) and stops it at once. When the channel closes, it stops after the messages
+ *   it holds, with `ReceiverStoppedError` (cause `ChannelClosedError`).
+ * - **When its thread dies:** what it held and had not consumed goes back to the Anycast.
+ * - **Cancellation:** an aborted wait withdraws its request; a message already on its way stays
+ *   here for the next wait (or goes back on `close()`): neither lost nor duplicated.
+ * - **Not guaranteed:** a Broadcast receiver's `size` and `dropped` are the owner's figures as of
+ *   the last messages it was sent; it gets what is sent once the owner has made it (one message
+ *   across the port after `newReceiver()`).
+ *
+ * @example
+ * ```ts
+ * const remote = connectChannels<{ jobs: Anycast<string> }>(parentPort);
+ * for await (const job of remote.jobs.newReceiver()) console.log(job);
+ * ```
+ */
+export class RemoteReceiver<T> extends Receiver<T> {
+  private readonly buffer = new Deque<T>();
+  /** Credit granted and not yet filled. */
+  private requested = 0;
+  private closed = false;
+  /** Why the owner said it will send nothing more (after what this thread holds). */
+  private stopError: Error | undefined;
+  private ownerSize = 0;
+  private ownerDropped = 0;
+
+  /** @internal */
+  constructor(
+    private readonly connection: ReceiverLink,
+    /** @internal */ readonly _rid: number,
+    private readonly channelName: string,
+    private readonly credit: number,
+  ) {
+    super(PROTOCOL_VERSION);
+  }
+
+  /** Messages here and (a Broadcast's) in the owner-side buffer, as of the last delivery. */
+  get size(): number {
+    return this.buffer.length + this.ownerSize;
+  }
+
+  /** A Broadcast receiver's dropped messages (owner-side), as of the last delivery; else 0. */
+  get dropped(): number {
+    return this.ownerDropped;
+  }
+
+  /** Waits until a message is here (asking the owner for one) or the receiver stopped. */
+  ready(options?: AbortOptions): Promise<boolean> {
+    return readyOf(this, checkSignal(options?.signal));
+  }
+
+  /**
+   * Takes the message `ready()` announced and acknowledges it to the owner.
+   *
+   * @throws `ReceiverStoppedError` once stopped and drained.
+   */
+  consume(): T {
+    if (this.buffer.length > 0) {
+      const message = this.buffer.shift();
+      // Before the message leaves this call: if the thread dies after, the owner must not give it back.
+      this.connection.post('ack', { rid: this._rid });
+      if (this._waited) {
+        this.requestCredit();
+      }
+      return message;
+    }
+    if (this.closed) {
+      throw new ReceiverStoppedError(this);
+    }
+    if (this.stopError !== undefined) {
+      throw this.stopError;
+    }
+    throw this._notReady();
+  }
+
+  /** Stops at once; gives what it holds back to the owner's Anycast. Idempotent. */
+  override close(): void {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    this.buffer.clear();
+    this.requested = 0;
+    this.connection.post('close', { rid: this._rid });
+    this._wake();
+  }
+
+  /** `RemoteReceiver:<channel>`. */
+  override toString(): string {
+    return `RemoteReceiver:${this.channelName}`;
+  }
+
+  /** @internal */
+  override _poll(): PollState {
+    if (this.buffer.length > 0) {
+      return READY;
+    }
+    return this.closed || this.stopError !== undefined ? STOPPED : PENDING;
+  }
+
+  /** @internal Someone waits: grant the owner credit. */
+  override _parked(): boolean {
+    this.requestCredit();
+    return false;
+  }
+
+  /** @internal Nobody waits any more: withdraw the credit left. */
+  protected override _idle(): void {
+    if (this.requested > 0 && !this.closed) {
+      this.requested = 0;
+      this.connection.post('unwant', { rid: this._rid });
+    }
+  }
+
+  /** @internal Messages from the owner, within the credit. */
+  _deliver(list: readonly T[], size: number | undefined, dropped: number | undefined): void {
+    if (this.closed) {
+      return;
+    }
+    for (const message of list) {
+      this.buffer.push(message);
+    }
+    this.requested = Math.max(0, this.requested - list.length);
+    this.ownerSize = size ?? 0;
+    this.ownerDropped = dropped ?? 0;
+    this._wake();
+  }
+
+  /** @internal An error from the owner, rebuilt naming this receiver. */
+  _revive(error: WireError): Error {
+    return this.connection.revive(error, this);
+  }
+
+  /** @internal The owner will send nothing more; `error` says why. */
+  _stop(error: Error): void {
+    if (this.stopError === undefined) {
+      this.stopError = error;
+      this.requested = 0;
+      this._wake();
+    }
+  }
+
+  private requestCredit(): void {
+    if (this.closed || this.stopError !== undefined) {
+      return;
+    }
+    const outstanding = this.requested + this.buffer.length;
+    const need = this.credit - outstanding;
+    // Refill at half the credit, not one by one: one request per half-window of messages.
+    if (need > 0 && (outstanding === 0 || need * 2 >= this.credit)) {
+      this.requested += need;
+      this.connection.post('want', { rid: this._rid, n: need });
+    }
+  }
+}
