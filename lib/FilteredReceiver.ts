@@ -44,6 +44,8 @@ function defineFilteredReceiver() {
     private readonly held = new Held<T>();
     /** Set once the wrapped receiver reported that it stopped; never unset. */
     private stopped = false;
+    /** Set once by `close()`; never unset. */
+    private closed = false;
 
     constructor(
       private readonly inner: Receiver<T>,
@@ -74,11 +76,9 @@ function defineFilteredReceiver() {
     }
 
     override close(): void {
+      this.closed = true;
       this.inner.close();
-      const taken = this.held.taken;
-      if (taken?.giveBack !== undefined) {
-        this.held.release();
-      }
+      this.giveBackHeld();
     }
 
     override toString(): string {
@@ -125,10 +125,21 @@ function defineFilteredReceiver() {
       } catch (error) {
         // The predicate threw: consume() throws that, and the message can still go back.
         this.held.taken = { failed: true, value: error, giveBack: taken.giveBack };
-        return;
+        passes = false;
       }
       if (passes) {
         this.held.taken = taken;
+      }
+      // close() from inside the predicate came before the message was held: give it back now.
+      if (this.closed) {
+        this.giveBackHeld();
+      }
+    }
+
+    /** Gives the held message back to the channel, when it has a way back (see the class comment). */
+    private giveBackHeld(): void {
+      if (this.held.taken?.giveBack !== undefined) {
+        this.held.release();
       }
     }
   }

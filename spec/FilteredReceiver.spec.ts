@@ -139,3 +139,51 @@ describe('FilteredReceiver', () => {
     });
   });
 });
+
+describe('FilteredReceiver: close() from inside its own predicate', () => {
+  // Reported by a helper: the message being judged stayed held in the closed filter, lost to the
+  // channel's other receivers until another close() or garbage collection.
+  it('gives the message being judged back to the Anycast, whether the predicate passes it or not', async () => {
+    for (const verdict of ['passes', 'fails', 'throws'] as const) {
+      const channel = new Anycast<number>();
+      const sender = channel.newSender();
+      await sender.send(1);
+      await sender.send(2);
+      // eslint-disable-next-line prefer-const -- the predicate closes the filter it belongs to
+      let filtered: Receiver<number>;
+      const judged: number[] = [];
+      filtered = channel.newReceiver().filter((n) => {
+        judged.push(n);
+        filtered.close();
+        if (verdict === 'throws') throw new Error('predicate');
+        return verdict === 'passes';
+      });
+      await expect(filtered.ready()).resolves.toBe(false);
+      expect(judged).toEqual([1]);
+      const other = channel.newReceiver();
+      // A failing message is dropped by the filter, as always; a passing or throwing one goes back.
+      expect(await receiveMany(other, verdict === 'fails' ? 1 : 2)).toEqual(verdict === 'fails' ? [2] : [1, 2]);
+      expect(channel.size).toBe(0);
+    }
+  });
+
+  it('gives it back through map() too, and a second close() changes nothing', async () => {
+    const channel = new Anycast<number>();
+    const sender = channel.newSender();
+    await sender.send(1);
+    // eslint-disable-next-line prefer-const -- the predicate closes the filter it belongs to
+    let filtered: Receiver<number>;
+    filtered = channel
+      .newReceiver()
+      .map((n) => n * 10)
+      .filter(() => {
+        filtered.close();
+        return true;
+      });
+    await expect(filtered.ready()).resolves.toBe(false);
+    expect(channel.size).toBe(1);
+    filtered.close();
+    expect(channel.size).toBe(1);
+    expect(await channel.newReceiver().receive()).toBe(1);
+  });
+});
