@@ -134,6 +134,53 @@ describe('oneshot()', () => {
     }
   });
 
+  describe('attacks on "exactly one message"', () => {
+    it('a send from inside the map() callback the first send runs (a waiting receive) is SenderClosedError', async () => {
+      const [sender, receiver] = oneshot<number>();
+      const second: Promise<void>[] = [];
+      const first = receiver
+        .map((n) => {
+          // Runs in the first send's call stack: the waiting receive() consumes there and then.
+          second.push(sender.send(n + 1));
+          return n;
+        })
+        .receive();
+      await sender.send(1);
+      expect(await first).toBe(1);
+      expect(second).toHaveLength(1);
+      expect(await reasonOf(second[0] as Promise<void>)).toBeInstanceOf(SenderClosedError);
+      expect(await drain(receiver)).toEqual([]);
+    });
+
+    it('a trySend() from inside a subscriber of the first message throws SenderClosedError', () => {
+      const [sender, receiver] = oneshot<number>();
+      const seen: number[] = [];
+      const errors: unknown[] = [];
+      receiver.subscribe((n) => {
+        seen.push(n);
+        errors.push(thrownBy(() => sender.trySend(n + 1)));
+      });
+      expect(sender.trySend(1)).toBe(true);
+      expect(seen).toEqual([1]);
+      expect(errors[0]).toBeInstanceOf(SenderClosedError);
+      expect(sender.isClosed).toBe(true);
+    });
+
+    it('close() from inside the first send\'s delivery still delivers that one message', async () => {
+      const [sender, receiver] = oneshot<number>();
+      const first = receiver
+        .map((n) => {
+          sender.close();
+          return n;
+        })
+        .receive();
+      await sender.send(1);
+      expect(await first).toBe(1);
+      expect(sender.isClosed).toBe(true);
+      expect(await drain(receiver)).toEqual([]);
+    });
+  });
+
   it('refuses bad options with errors naming them', () => {
     expect(() => oneshot(5 as never)).toThrow(TypeError);
     expect(() => oneshot({ name: 3 as never })).toThrow('`name`');
