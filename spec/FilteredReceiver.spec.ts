@@ -149,10 +149,9 @@ describe('FilteredReceiver: close() from inside its own predicate', () => {
       const sender = channel.newSender();
       await sender.send(1);
       await sender.send(2);
-      // eslint-disable-next-line prefer-const -- the predicate closes the filter it belongs to
-      let filtered: Receiver<number>;
       const judged: number[] = [];
-      filtered = channel.newReceiver().filter((n) => {
+      // The predicate closes the filter it belongs to.
+      const filtered: Receiver<number> = channel.newReceiver().filter((n) => {
         judged.push(n);
         filtered.close();
         if (verdict === 'throws') throw new Error('predicate');
@@ -171,9 +170,8 @@ describe('FilteredReceiver: close() from inside its own predicate', () => {
     const channel = new Anycast<number>();
     const sender = channel.newSender();
     await sender.send(1);
-    // eslint-disable-next-line prefer-const -- the predicate closes the filter it belongs to
-    let filtered: Receiver<number>;
-    filtered = channel
+    // The predicate closes the filter it belongs to.
+    const filtered: Receiver<number> = channel
       .newReceiver()
       .map((n) => n * 10)
       .filter(() => {

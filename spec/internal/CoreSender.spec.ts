@@ -302,7 +302,7 @@ describe('attacks on sender close() and autoClose', () => {
     expect(await reasonOf(late[0] as Promise<void>)).toBeInstanceOf(SenderClosedError);
   });
 
-  it('Anycast autoClose: the last close() from inside a waiting receive()\'s map() still delivers that message, then stops', async () => {
+  it("Anycast autoClose: the last close() from inside a waiting receive()'s map() still delivers that message, then stops", async () => {
     const channel = new Anycast<number>({ autoClose: true, maxsize: 0 });
     const sender = channel.newSender();
     const receiver = channel.newReceiver();
@@ -319,7 +319,7 @@ describe('attacks on sender close() and autoClose', () => {
     expect(await reasonOf(receiver.receive())).toBeInstanceOf(ReceiverStoppedError);
   });
 
-  it('Anycast autoClose: a sender made after the channel closed itself rejects with the channel\'s SenderError, and closing it is harmless', async () => {
+  it("Anycast autoClose: a sender made after the channel closed itself rejects with the channel's SenderError, and closing it is harmless", async () => {
     const channel = new Anycast<number>({ autoClose: true });
     const first = channel.newSender();
     first.close();
@@ -333,7 +333,7 @@ describe('attacks on sender close() and autoClose', () => {
     expect(late.isClosed).toBe(true);
   });
 
-  it('rendezvous: closing a sender whose send a receiver\'s ready() already took leaves that send resolved and the message with the receiver', async () => {
+  it("rendezvous: closing a sender whose send a receiver's ready() already took leaves that send resolved and the message with the receiver", async () => {
     const channel = new Anycast<number>({ maxsize: 0 });
     const sender = channel.newSender();
     const receiver = channel.newReceiver();

@@ -306,7 +306,7 @@ describe('LatestValueCache', () => {
     expect(await receiver.ready()).toBe(false);
   });
 
-  describe('attacks on the consuming loop (it runs in the sender\'s call stack)', () => {
+  describe("attacks on the consuming loop (it runs in the sender's call stack)", () => {
     it('sends from inside its own map() callback: on an Anycast, every one is taken and the latest kept', async () => {
       const channel = new Anycast<number>({ maxsize: 1 });
       const sender = channel.newSender();
@@ -341,7 +341,7 @@ describe('LatestValueCache', () => {
       await cache.stop();
     });
 
-    it('stopped by an earlier receiver\'s subscriber in the same Broadcast delivery: stores nothing of it', async () => {
+    it("stopped by an earlier receiver's subscriber in the same Broadcast delivery: stores nothing of it", async () => {
       const channel = new Broadcast<number>('b');
       const sender = channel.newSender();
       // eslint-disable-next-line prefer-const -- the subscriber stops the cache made after it

@@ -433,7 +433,7 @@ describe('Pipe', () => {
       expect(pipe.error).toBeUndefined();
     });
 
-    it('the target sender closed while the pipe\'s send waits for room: the pipe ends with SenderClosedError, stop() resolves, nothing more is taken', async () => {
+    it("the target sender closed while the pipe's send waits for room: the pipe ends with SenderClosedError, stop() resolves, nothing more is taken", async () => {
       const source = new Anycast<number>();
       const target = new Anycast<number>({ maxsize: 0 });
       const targetSender = target.newSender();

@@ -1,5 +1,6 @@
 import { Anycast, Broadcast, ChannelClosedError, Sender, SenderClosedError, SenderError } from 'rx-channels';
 import { RelaySender } from 'rx-channels/util';
+import { abortListenerCount, reasonOf } from '../helpers/async';
 
 /** Lets every pending promise reaction run. */
 function flush(): Promise<void> {
@@ -161,5 +162,55 @@ describe('RelaySender', () => {
     expect(error).toBeInstanceOf(SenderClosedError);
     expect((error as SenderClosedError).sender).toBe(second);
     expect(channel.size).toBe(1);
+  });
+
+  describe('close() while a send of it waits (Sender.close(): "a send of it still waiting for room is released")', () => {
+    // Broken by this attack: the relay's send went on waiting after close(), then placed the
+    // message in every member, after the relay had been closed.
+    it('releases the waiting send with SenderClosedError; the waiting member and later ones do not get the message', async () => {
+      const full = new Anycast<number>({ maxsize: 1 });
+      const audit = new Broadcast<number>('audit');
+      const log = audit.newReceiver();
+      const fullSender = full.newSender();
+      await fullSender.send(0);
+      const relay = new RelaySender(fullSender, audit.newSender());
+      const controller = new AbortController();
+      const waiting = relay.send(1, { signal: controller.signal });
+      await flush();
+      relay.close();
+      const error = await reasonOf(waiting);
+      expect(error).toBeInstanceOf(SenderClosedError);
+      expect((error as SenderClosedError).sender).toBe(relay);
+      expect(await full.newReceiver().receiveMany(10)).toEqual([0]);
+      expect(log.tryReceive()).toEqual({ ok: false, stopped: false });
+      expect(abortListenerCount(controller.signal)).toBe(0);
+      expect(fullSender.isClosed).toBe(false);
+    });
+
+    it('closed between two members: the later member does not get the message', async () => {
+      const first = new Broadcast<number>('first');
+      const second = new Broadcast<number>('second');
+      const [one, two] = [first.newReceiver(), second.newReceiver()];
+      // eslint-disable-next-line prefer-const -- closed from a subscriber of the first member
+      let relay: RelaySender<number>;
+      one.subscribe(() => relay.close());
+      relay = new RelaySender(first.newSender(), second.newSender());
+      expect(await reasonOf(relay.send(1))).toBeInstanceOf(SenderClosedError);
+      expect(two.tryReceive()).toEqual({ ok: false, stopped: false });
+    });
+
+    it("sends that complete leave no abort listener on the caller's signal", async () => {
+      const channel = new Anycast<number>();
+      const relay = new RelaySender(channel.newSender(), channel.newSender());
+      const controller = new AbortController();
+      for (let n = 0; n < 5; n++) await relay.send(n, { signal: controller.signal });
+      expect(abortListenerCount(controller.signal)).toBe(0);
+      expect(channel.size).toBe(10);
+    });
+
+    it('refuses a signal that is not an AbortSignal with a TypeError', () => {
+      const relay = new RelaySender(new Anycast<number>().newSender());
+      expect(() => relay.send(1, { signal: 'nope' as unknown as AbortSignal })).toThrow(TypeError);
+    });
   });
 });

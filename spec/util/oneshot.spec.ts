@@ -1,6 +1,5 @@
 import { expectTypeOf } from 'expect-type';
-import type {
-  OneshotSender} from 'rx-channels';
+import type { OneshotSender } from 'rx-channels';
 import {
   ChannelClosedError,
   oneshot,
@@ -166,7 +165,7 @@ describe('oneshot()', () => {
       expect(sender.isClosed).toBe(true);
     });
 
-    it('close() from inside the first send\'s delivery still delivers that one message', async () => {
+    it("close() from inside the first send's delivery still delivers that one message", async () => {
       const [sender, receiver] = oneshot<number>();
       const first = receiver
         .map((n) => {
