@@ -3,6 +3,7 @@ import { releaseWhenCollected, type Releasable } from './internal/collected';
 import { pollableOf } from './internal/ForeignReceiver';
 import {
   parkThrough,
+  PENDING,
   PROTOCOL_VERSION,
   READY,
   STOPPED,
@@ -46,6 +47,10 @@ function defineFilteredReceiver() {
     private stopped = false;
     /** Set once by `close()`; never unset. */
     private closed = false;
+    /** Set while the predicate runs: a poll from inside it must not take (and hold) a second message. */
+    private judging = false;
+    /** Wakers parked from inside the predicate, woken once it has returned. */
+    private parkedWhileJudging: Waker[] | undefined;
 
     constructor(
       private readonly inner: Receiver<T>,
@@ -86,6 +91,11 @@ function defineFilteredReceiver() {
     }
 
     override _poll(): PollState {
+      if (this.judging) {
+        // From inside the predicate: the message being judged is not held yet, nothing else is
+        // taken (a second one would be held in its place and lost): nothing to consume yet.
+        return PENDING;
+      }
       while (this.held.taken === undefined) {
         const state = this.pollable._poll();
         if (state !== READY) {
@@ -97,12 +107,21 @@ function defineFilteredReceiver() {
       return READY;
     }
     override _park(waker: Waker): PollState {
+      if (this.judging) {
+        // A wait begun inside the predicate: woken once the predicate has returned, to poll again.
+        (this.parkedWhileJudging ??= []).push(waker);
+        return PENDING;
+      }
       // The wrapped receiver may turn ready while the waker registers, with a message that
       // fails: then the poll again drops it, and parks again.
       return parkThrough(this, this.pollable, waker);
     }
 
     override _unpark(waker: Waker): void {
+      const index = this.parkedWhileJudging?.indexOf(waker) ?? -1;
+      if (index >= 0) {
+        this.parkedWhileJudging?.splice(index, 1);
+      }
       this.pollable._unpark(waker);
     }
 
@@ -120,12 +139,15 @@ function defineFilteredReceiver() {
     private takeOne(): void {
       const taken = takeFrom(this.pollable);
       let passes: boolean;
+      this.judging = true;
       try {
         passes = taken.failed || this.predicate(taken.value);
       } catch (error) {
         // The predicate threw: consume() throws that, and the message can still go back.
         this.held.taken = { failed: true, value: error, giveBack: taken.giveBack };
         passes = false;
+      } finally {
+        this.judging = false;
       }
       if (passes) {
         this.held.taken = taken;
@@ -133,6 +155,13 @@ function defineFilteredReceiver() {
       // close() from inside the predicate came before the message was held: give it back now.
       if (this.closed) {
         this.giveBackHeld();
+      }
+      const parked = this.parkedWhileJudging;
+      if (parked !== undefined) {
+        this.parkedWhileJudging = undefined;
+        for (const waker of parked) {
+          waker.wake();
+        }
       }
     }
 

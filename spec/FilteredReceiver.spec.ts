@@ -1,5 +1,5 @@
-import { Anycast, ReceiverError, ReceiverStoppedError, type Receiver } from 'rx-channels';
-import { flushMicrotasks, reasonOf, track } from './helpers/async';
+import { Anycast, Broadcast, ReceiverError, ReceiverStoppedError, type Receiver } from 'rx-channels';
+import { abortListenerCount, flushMicrotasks, reasonOf, track } from './helpers/async';
 import { collectUntil } from './helpers/gc';
 import { receiveMany } from './helpers/receivers';
 
@@ -183,5 +183,67 @@ describe('FilteredReceiver: close() from inside its own predicate', () => {
     filtered.close();
     expect(channel.size).toBe(1);
     expect(await channel.newReceiver().receive()).toBe(1);
+  });
+});
+
+describe('FilteredReceiver: its own ready()/receive()/tryReceive() from inside its predicate', () => {
+  // Broken by this attack: a poll from inside the predicate took and held the next message,
+  // and the message being judged was then held in its place: the next one was lost.
+  it.each(['Anycast', 'Broadcast'])('%s: a ready() begun inside the predicate loses no message', async (kind) => {
+    const channel = kind === 'Anycast' ? new Anycast<number>() : new Broadcast<number>('b');
+    const receiver = channel.newReceiver();
+    const sender = channel.newSender();
+    for (const n of [1, 2, 3]) await sender.send(n);
+    const inner: Promise<boolean>[] = [];
+    const filtered: Receiver<number> = receiver.filter((n) => {
+      if (n === 1) inner.push(filtered.ready());
+      return true;
+    });
+    const got: number[] = [];
+    for (let r = filtered.tryReceive(); r.ok; r = filtered.tryReceive()) got.push(r.message);
+    expect(got).toEqual([1, 2, 3]);
+    expect(await inner[0]).toBe(true);
+  });
+
+  it('a receive() begun inside the predicate gets the message being judged, when it passes; the outer wait gets the next', async () => {
+    const channel = new Anycast<number>();
+    const sender = channel.newSender();
+    for (const n of [1, 2]) await sender.send(n);
+    const inner: Promise<number>[] = [];
+    const filtered: Receiver<number> = channel.newReceiver().filter((n) => {
+      if (n === 1) inner.push(filtered.receive());
+      return true;
+    });
+    const outer = await filtered.receive();
+    expect([await inner[0], outer]).toEqual([1, 2]);
+  });
+
+  it('a tryReceive() inside the predicate finds nothing, and takes nothing', async () => {
+    const channel = new Anycast<number>();
+    const sender = channel.newSender();
+    for (const n of [1, 2]) await sender.send(n);
+    const inside: unknown[] = [];
+    const filtered: Receiver<number> = channel.newReceiver().filter((n) => {
+      if (n === 1) inside.push(filtered.tryReceive());
+      return true;
+    });
+    expect(await receiveMany(filtered, 2)).toEqual([1, 2]);
+    expect(inside).toEqual([{ ok: false, stopped: false }]);
+  });
+
+  it('a wait begun and aborted inside the predicate is not woken and leaves nothing behind', async () => {
+    const channel = new Anycast<number>();
+    const sender = channel.newSender();
+    await sender.send(1);
+    const controller = new AbortController();
+    const inner: Promise<unknown>[] = [];
+    const filtered: Receiver<number> = channel.newReceiver().filter(() => {
+      inner.push(reasonOf(filtered.ready({ signal: controller.signal })));
+      controller.abort(new Error('gave up'));
+      return true;
+    });
+    expect(await filtered.receive()).toBe(1);
+    expect(await inner[0]).toEqual(new Error('gave up'));
+    expect(abortListenerCount(controller.signal)).toBe(0);
   });
 });
