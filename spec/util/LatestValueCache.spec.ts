@@ -12,6 +12,7 @@ import {
 } from 'rx-channels';
 import { LatestValueCache as UtilLatestValueCache, Timer } from 'rx-channels/util';
 import { flushMicrotasks, thrownBy } from '../helpers/async';
+import { canCollect, collectUntil } from '../helpers/gc';
 import { captureWarnings } from '../helpers/logger';
 import { ProbeReceiver } from '../helpers/probe';
 import { ListReceiver } from '../helpers/receivers';
@@ -437,5 +438,29 @@ describe('LatestValueCache', () => {
       expect(reported).toEqual([loggerError]);
       await cache.stop();
     });
+  });
+
+  describe('nothing left behind', () => {
+    (canCollect ? it : it.skip)(
+      'a stopped cache can be collected while its channel lives on and keeps sending',
+      async () => {
+        const channel = new Broadcast<number>('b');
+        const sender = channel.newSender();
+        let collected = false;
+        const registry = new FinalizationRegistry<string>(() => {
+          collected = true;
+        });
+        await (async () => {
+          const cache = new LatestValueCache(channel.newReceiver().map((n) => n + 1));
+          registry.register(cache, 'cache');
+          await sender.send(1);
+          expect(cache.get()).toBe(2);
+          await cache.stop();
+        })();
+        await sender.send(2);
+        expect(await collectUntil(() => collected)).toBe(true);
+        expect(channel.receiverCount).toBe(0);
+      },
+    );
   });
 });
