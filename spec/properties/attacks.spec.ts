@@ -3,12 +3,14 @@
  * protocol's invariants (lib/internal/protocol.ts). A test that found a bug keeps a comment that
  * says what broke (issue 11, second pass), so that the test explains itself.
  */
+import fc from 'fast-check';
 import { Subscription, type SchedulerLike } from 'rxjs';
 import { Anycast, Broadcast, Receiver } from 'rx-channels';
 import { Event, Merge, Select, Timer, select, selectedFrom } from 'rx-channels/util';
 import { flushMicrotasks, reasonOf, track } from '../helpers/async';
 import { canCollect, collectUntil } from '../helpers/gc';
 import { captureWarnings } from '../helpers/logger';
+import { propertyParameters } from '../helpers/properties';
 
 /** A clock the test moves by hand; scheduled actions never run unless `run()` is called. */
 function manualScheduler(startMs = 0, onSchedule?: (delayMs: number) => void) {
@@ -492,5 +494,65 @@ describe('attacks: Event', () => {
     event.subscribe({ complete: () => completed.push('b') });
     event.set();
     expect(completed.sort()).toEqual(['a', 'b']);
+  });
+});
+
+describe('attacks: filter() predicates that act on their own filter (fast-check)', () => {
+  type Act = 'none' | 'close' | 'ready' | 'tryReceive' | 'throw' | 'send';
+  const acts = fc.constantFrom<Act>('none', 'close', 'ready', 'tryReceive', 'throw', 'send');
+
+  // Broke twice before the fix: a poll from inside the predicate held a second message that the
+  // judged one then replaced (lost), and a close() from inside it kept the judged message.
+  it('over an Anycast: every message is received once, by the filter or another receiver, or dropped by the predicate', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(acts, fc.boolean()), { minLength: 1, maxLength: 8 }),
+        fc.constantFrom(0, 1, 3, Infinity),
+        fc.integer({ min: 1, max: 6 }),
+        async (script, maxsize, count) => {
+          const channel = new Anycast<number>({ maxsize });
+          const sender = channel.newSender();
+          let next = 0;
+          const sends: Promise<void>[] = [];
+          const sendOne = () => sends.push(sender.send(next++));
+          const dropped: number[] = [];
+          const insideWaits: Promise<unknown>[] = [];
+          const taken: number[] = [];
+          let judged = 0;
+          const filtered: Receiver<number> = channel.newReceiver().filter((n) => {
+            const [act, passes] = script[judged++ % script.length] as [Act, boolean];
+            if (act === 'close') filtered.close();
+            if (act === 'ready') insideWaits.push(filtered.ready().catch(() => false));
+            if (act === 'tryReceive') {
+              const r = filtered.tryReceive();
+              if (r.ok) taken.push(r.message);
+            }
+            if (act === 'send' && next < 20) sendOne();
+            if (act === 'throw') throw new Error(String(n));
+            if (!passes) dropped.push(n);
+            return passes;
+          });
+          for (let i = 0; i < count; i++) sendOne();
+          for (;;) {
+            try {
+              const r = filtered.tryReceive();
+              if (!r.ok) break;
+              taken.push(r.message);
+            } catch (error) {
+              // The predicate threw: that message was consumed as its error.
+              dropped.push(Number((error as Error).message));
+            }
+          }
+          filtered.close();
+          await Promise.all(insideWaits);
+          const other = channel.newReceiver();
+          for (let r = other.tryReceive(); r.ok; r = other.tryReceive()) taken.push(r.message);
+          await Promise.all(sends);
+          const all = [...taken, ...dropped].sort((a, b) => a - b);
+          expect(all).toEqual(Array.from({ length: next }, (_, n) => n));
+        },
+      ),
+      propertyParameters(200),
+    );
   });
 });
