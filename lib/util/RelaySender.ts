@@ -40,8 +40,8 @@ import { Sender } from '../Sender';
  */
 export class RelaySender<T> extends Sender<T> {
   readonly #senders: readonly Sender<T>[];
-  /** Aborted by `close()`, with a {@link SenderClosedError}: releases the sends in progress. Made at the first send. */
-  #closing: AbortController | undefined;
+  /** One per send in progress, aborted by `close()` with a {@link SenderClosedError}. */
+  readonly #inProgress = new Set<AbortController>();
 
   /**
    * @param senders - the members, at least one, in the order each message is sent to them.
@@ -75,11 +75,9 @@ export class RelaySender<T> extends Sender<T> {
       return Promise.reject(new SenderClosedError(this));
     }
     // The members see one signal: the caller's abort or this relay's close(), whichever first.
-    const closing = (this.#closing ??= new AbortController()).signal;
     const linked = new AbortController();
-    const stopListening = [closing, ...(signal === undefined ? [] : [signal])].map((source) =>
-      listenForAbort(source, () => linked.abort(source.reason)),
-    );
+    this.#inProgress.add(linked);
+    const stopListening = signal === undefined ? undefined : listenForAbort(signal, () => linked.abort(signal.reason));
     const memberOptions: AbortOptions = { signal: linked.signal };
     return this.#senders
       .reduce<Promise<void>>(
@@ -91,7 +89,10 @@ export class RelaySender<T> extends Sender<T> {
           }),
         Promise.resolve(),
       )
-      .finally(() => stopListening.forEach((stop) => stop()));
+      .finally(() => {
+        this.#inProgress.delete(linked);
+        stopListening?.();
+      });
   }
 
   /**
@@ -105,7 +106,10 @@ export class RelaySender<T> extends Sender<T> {
       return;
     }
     super.close();
-    this.#closing?.abort(new SenderClosedError(this));
+    const error = new SenderClosedError(this);
+    for (const linked of this.#inProgress) {
+      linked.abort(error);
+    }
   }
 
   /**

@@ -9,7 +9,7 @@ import {
   SenderError,
   type Receiver,
 } from 'rx-channels';
-import { abortListenerCount, flushMicrotasks, reasonOf, settlementOf, thrownBy, track } from '../helpers/async';
+import { abortListenerCount, flushMicrotasks, reasonOf, thrownBy, track, type Settlement } from '../helpers/async';
 import { canCollect, collectUntil } from '../helpers/gc';
 import { drain } from '../helpers/receivers';
 import { propertyParameters } from '../helpers/properties';
@@ -385,7 +385,7 @@ describe('attacks on sender close() and autoClose', () => {
           const reading = readFirst ? receiver.ready() : Promise.resolve(false);
           const outcomes = Array.from({ length: sends }, (_, n) => {
             if (n === closeAt) sender.close();
-            return settlementOf(sender.send(n));
+            return settlement(sender.send(n));
           });
           if (closeAt >= sends) sender.close();
           if (await reading) received.push(receiver.consume());
@@ -402,3 +402,11 @@ describe('attacks on sender close() and autoClose', () => {
     );
   });
 });
+
+/** How `promise` settles, once it has (never rejects). */
+function settlement<T>(promise: Promise<T>): Promise<Settlement<T>> {
+  return promise.then(
+    (value) => ({ state: 'fulfilled', value }) as const,
+    (reason: unknown) => ({ state: 'rejected', reason }) as const,
+  );
+}

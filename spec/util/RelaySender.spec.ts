@@ -1,6 +1,8 @@
 import { Anycast, Broadcast, ChannelClosedError, Sender, SenderClosedError, SenderError } from 'rx-channels';
 import { RelaySender } from 'rx-channels/util';
-import { abortListenerCount, reasonOf } from '../helpers/async';
+import fc from 'fast-check';
+import { abortListenerCount, flushMicrotasks, reasonOf, type Settlement } from '../helpers/async';
+import { propertyParameters } from '../helpers/properties';
 
 /** Lets every pending promise reaction run. */
 function flush(): Promise<void> {
@@ -214,3 +216,76 @@ describe('RelaySender', () => {
     });
   });
 });
+
+describe('RelaySender (fast-check): aborts and close() at random points', () => {
+  it('each message reaches a prefix of the members: all of them when its send resolved, never all when it rejected', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom<number | 'broadcast'>(0, 1, Infinity, 'broadcast'), { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(
+          fc.oneof(
+            fc.record({ kind: fc.constant('abort' as const), which: fc.nat(3) }),
+            fc.record({ kind: fc.constant('close' as const) }),
+            fc.record({ kind: fc.constant('drain' as const), member: fc.nat(2) }),
+          ),
+          { maxLength: 6 },
+        ),
+        async (kinds, count, events) => {
+          const members = kinds.map((kind, index) => {
+            const channel =
+              kind === 'broadcast' ? new Broadcast<number>(`m${index}`) : new Anycast<number>({ maxsize: kind });
+            return { sender: channel.newSender(), receiver: channel.newReceiver(), got: [] as number[] };
+          });
+          const relay = new RelaySender(...members.map((member) => member.sender));
+          const controllers = Array.from({ length: count }, () => new AbortController());
+          const outcomes = controllers.map((controller, n) => settlement(relay.send(n, { signal: controller.signal })));
+          const drainMember = (member: (typeof members)[number]) => {
+            for (let r = member.receiver.tryReceive(); r.ok; r = member.receiver.tryReceive())
+              member.got.push(r.message);
+          };
+          for (const event of events) {
+            await flushMicrotasks();
+            if (event.kind === 'abort') controllers[event.which % count]?.abort(new Error('aborted'));
+            if (event.kind === 'close') relay.close();
+            if (event.kind === 'drain') drainMember(members[event.member % members.length] as (typeof members)[number]);
+          }
+          // Let every send finish: drain until nothing waits.
+          const settled = Promise.all(outcomes);
+          let done = false;
+          void settled.then(() => (done = true));
+          for (let round = 0; round < 50 && !done; round++) {
+            members.forEach(drainMember);
+            await flushMicrotasks();
+          }
+          members.forEach(drainMember);
+          const results = await settled;
+          results.forEach((result, n) => {
+            const reached = members.map((member) => member.got.filter((m) => m === n).length);
+            // Each member has it at most once, and the members that have it are a prefix.
+            expect(reached.every((times) => times <= 1)).toBe(true);
+            const prefix = reached.indexOf(0) === -1 ? reached.length : reached.indexOf(0);
+            expect(reached.slice(prefix).every((times) => times === 0)).toBe(true);
+            if (result.state === 'fulfilled') expect(prefix).toBe(members.length);
+            else if (result.state === 'rejected') {
+              expect(prefix).toBeLessThan(members.length);
+              const reason = result.reason;
+              if (!(reason instanceof Error && reason.message === 'aborted'))
+                expect(reason).toBeInstanceOf(SenderClosedError);
+            }
+          });
+          for (const controller of controllers) expect(abortListenerCount(controller.signal)).toBe(0);
+        },
+      ),
+      propertyParameters(150),
+    );
+  });
+});
+
+/** How `promise` settles, once it has (never rejects). */
+function settlement<T>(promise: Promise<T>): Promise<Settlement<T>> {
+  return promise.then(
+    (value) => ({ state: 'fulfilled', value }) as const,
+    (reason: unknown) => ({ state: 'rejected', reason }) as const,
+  );
+}
