@@ -350,6 +350,25 @@ describe('attacks on sender close() and autoClose', () => {
     expect(receiver.tryReceive()).toEqual({ ok: false, stopped: false });
   });
 
+  it('rendezvous, autoClose: the last sender closed from a filter predicate mid-ready(): the judged send resolved and is delivered, its next send is released, then the receiver stops', async () => {
+    const channel = new Anycast<number>({ maxsize: 0, autoClose: true });
+    const sender = channel.newSender();
+    const first = track(sender.send(1));
+    const second = track(sender.send(2));
+    const filtered = channel.newReceiver().filter((n) => {
+      sender.close();
+      return n === 1;
+    });
+    expect(await filtered.ready()).toBe(true);
+    await flushMicrotasks();
+    expect(first.current().state).toBe('fulfilled');
+    expect(second.current()).toMatchObject({ state: 'rejected' });
+    expect((second.current() as { reason: unknown }).reason).toBeInstanceOf(SenderClosedError);
+    expect(channel.isClosed).toBe(true);
+    expect(filtered.consume()).toBe(1);
+    expect(await filtered.ready()).toBe(false);
+  });
+
   it('a close() from inside an abort listener settles the waiting send once, by whichever came first', async () => {
     for (const closeFirst of [true, false]) {
       const channel = new Anycast<number>({ maxsize: 0 });
