@@ -412,6 +412,26 @@ describe('LatestValueCache', () => {
 
     // Broken by this attack: the logger's error escaped the waker, out of the sender's send(),
     // and the loop, no longer parked, stopped consuming.
+    it('stop() from a filter predicate inside a Merge it reads: nothing stored, no waker left, the judged message still in the filter', async () => {
+      const channel = new Anycast<number>();
+      const sender = channel.newSender();
+      // eslint-disable-next-line prefer-const -- the predicate stops the cache made after it
+      let cache: LatestValueCache<number> | undefined;
+      const probe = new ProbeReceiver(channel.newReceiver());
+      const filtered = probe.filter((n) => {
+        if (n === 2) void cache?.stop();
+        return true;
+      });
+      cache = new LatestValueCache(merge(filtered, new Anycast<number>().newReceiver()));
+      await sender.send(1);
+      expect(cache.get()).toBe(1);
+      await sender.send(2);
+      expect(cache.hasValue()).toBe(false);
+      expect(probe.parked).toBe(0);
+      // A Merge leaves its sources open: the filter still holds 2 for its next reader.
+      expect(filtered.tryReceive()).toEqual({ ok: true, message: 2 });
+    });
+
     it('a logger that throws while a message is skipped: the send still resolves, and the loop goes on', async () => {
       const reported: unknown[] = [];
       config.onUnhandledError = (error) => reported.push(error);
