@@ -98,6 +98,12 @@ function defineFilteredReceiver() {
       }
       while (this.held.taken === undefined) {
         const state = this.pollable._poll();
+        // The wrapped receiver's poll may have woken waits on this filter (a Timer firing its
+        // tick, an inner filter's predicate) that polled it and filled its slot: that message is
+        // ready, and taking another one now would replace it.
+        if (this.held.taken !== undefined) {
+          break;
+        }
         if (state !== READY) {
           this.stopped = state === STOPPED;
           return state;

@@ -556,3 +556,40 @@ describe('attacks: filter() predicates that act on their own filter (fast-check)
     );
   });
 });
+
+describe('attacks: filter() over a source whose poll wakes other waiters', () => {
+  // Broken before the fix: the inner predicate woke a wait on the outer filter, which filled the
+  // outer's slot from inside the outer's own poll; the outer then took another message and
+  // replaced the first one (lost).
+  it('nested filters: a wait on the outer filter begun in the inner predicate loses no message', async () => {
+    const channel = new Anycast<number>();
+    const sender = channel.newSender();
+    for (const n of [1, 2, 3]) await sender.send(n);
+    const waits: Promise<boolean>[] = [];
+    const box: { outer?: Receiver<number> } = {};
+    const inner = channel.newReceiver().filter((n) => {
+      if (n === 1 && box.outer !== undefined) waits.push(box.outer.ready());
+      return true;
+    });
+    const outer = (box.outer = inner.filter(() => true));
+    const got: number[] = [];
+    for (let r = outer.tryReceive(); r.ok; r = outer.tryReceive()) got.push(r.message);
+    await Promise.all(waits);
+    expect(got).toEqual([1, 2, 3]);
+  });
+
+  it('a Timer whose poll fires the tick and wakes a parked wait on the same filter: the tick is consumed once, with no error', async () => {
+    const clock = manualScheduler(0);
+    const timer = new Timer(10, { scheduler: clock.scheduler });
+    const filtered = timer.filter(() => true);
+    const waiting = filtered.ready();
+    await flushMicrotasks();
+    clock.advance(10);
+    // The scheduled action has not run: this poll finds the tick due, fires it, and wakes the wait.
+    const first = filtered.tryReceive();
+    expect(first.ok).toBe(true);
+    expect(await waiting).toBe(true);
+    expect(filtered.tryReceive()).toEqual({ ok: false, stopped: false });
+    timer.close();
+  });
+});
