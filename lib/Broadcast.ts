@@ -5,7 +5,7 @@ import { Deque } from './internal/Deque';
 import { ASYNC_DISPOSE, defineDisposal, closeAsync } from './internal/dispose';
 import { CoreSender, type SenderCore } from './internal/CoreSender';
 import { reportUnhandledError } from './internal/reportUnhandledError';
-import { checkOptions, checkString } from './internal/validate';
+import { checkBoolean, checkOptions, checkString } from './internal/validate';
 import { Peekable } from './Peekable';
 import type { Sender } from './Sender';
 
@@ -113,8 +113,9 @@ export class Broadcast<T> {
 
   constructor(name: string, options: BroadcastOptions = {}) {
     checkOptions('options', options);
-    const { resendLatest = false, autoClose = false } = options;
-    this._core = new BroadcastCore<T>(this, checkString('name', name), resendLatest === true, autoClose === true);
+    const { resendLatest = false } = options;
+    const autoClose = checkBoolean('autoClose', options.autoClose, false);
+    this._core = new BroadcastCore<T>(this, checkString('name', name), resendLatest === true, autoClose);
     defineDisposal(this, ASYNC_DISPOSE, closeAsync);
   }
 

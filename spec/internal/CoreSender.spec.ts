@@ -1,3 +1,4 @@
+import { config } from 'rxjs';
 import fc from 'fast-check';
 import {
   Anycast,
@@ -386,6 +387,37 @@ describe('attacks on sender close() and autoClose', () => {
       controller.signal.removeEventListener('abort', close);
       expect(abortListenerCount(controller.signal)).toBe(0);
       expect(channel.newReceiver().tryReceive()).toEqual({ ok: false, stopped: false });
+    }
+  });
+
+  it.each(['true', 1, null])('refuses autoClose %p with a TypeError naming it, on both channels', (autoClose) => {
+    const error = new TypeError(`Expected \`autoClose\` to be a boolean, got ${typeof autoClose}`);
+    expect(() => new Anycast<number>({ autoClose: autoClose as unknown as boolean })).toThrow(error);
+    expect(() => new Broadcast<number>('b', { autoClose: autoClose as unknown as boolean })).toThrow(error);
+  });
+
+  it('a subscriber that closes the last sender of an autoClose Broadcast and then throws: the others still get the message, then complete', async () => {
+    const reported: unknown[] = [];
+    config.onUnhandledError = (error) => reported.push(error);
+    try {
+      const channel = new Broadcast<number>('b', { autoClose: true });
+      const sender = channel.newSender();
+      const boom = new Error('subscriber');
+      channel.newReceiver().subscribe(() => {
+        sender.close();
+        throw boom;
+      });
+      const seen: number[] = [];
+      let completed = false;
+      channel.newReceiver().subscribe({ next: (n) => seen.push(n), complete: () => (completed = true) });
+      await sender.send(1);
+      expect(seen).toEqual([1]);
+      expect(completed).toBe(true);
+      // RxJS reports an error thrown by a subscriber from a timer.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(reported).toEqual([boom]);
+    } finally {
+      config.onUnhandledError = null;
     }
   });
 
