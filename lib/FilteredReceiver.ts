@@ -162,12 +162,11 @@ function defineFilteredReceiver() {
       if (this.closed) {
         this.giveBackHeld();
       }
+      // One at a time from the live list: a waker taken back (_unpark) by an earlier one's wake
+      // is not called.
       const parked = this.parkedWhileJudging;
-      if (parked !== undefined) {
-        this.parkedWhileJudging = undefined;
-        for (const waker of parked) {
-          waker.wake();
-        }
+      for (let waker = parked?.shift(); waker !== undefined; waker = parked?.shift()) {
+        waker.wake();
       }
     }
 

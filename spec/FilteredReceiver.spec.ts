@@ -247,3 +247,28 @@ describe('FilteredReceiver: its own ready()/receive()/tryReceive() from inside i
     expect(abortListenerCount(controller.signal)).toBe(0);
   });
 });
+
+describe('FilteredReceiver: wakers parked from inside the predicate', () => {
+  it("one taken back by an earlier one's wake is not called (protocol invariant 3)", async () => {
+    const channel = new Anycast<number>();
+    await channel.newSender().send(1);
+    type Waker = { wake(): void };
+    const protocol = (receiver: Receiver<number>) =>
+      receiver as unknown as { _park(waker: Waker): number; _unpark(waker: Waker): void };
+    const calls: string[] = [];
+    const second: Waker = { wake: () => calls.push('second') };
+    const first: Waker = {
+      wake: () => {
+        calls.push('first');
+        protocol(filtered)._unpark(second);
+      },
+    };
+    const filtered: Receiver<number> = channel.newReceiver().filter(() => {
+      expect(protocol(filtered)._park(first)).toBe(0);
+      expect(protocol(filtered)._park(second)).toBe(0);
+      return true;
+    });
+    expect(filtered.tryReceive()).toEqual({ ok: true, message: 1 });
+    expect(calls).toEqual(['first']);
+  });
+});
