@@ -1,4 +1,5 @@
 import { expectTypeOf } from 'expect-type';
+import fc from 'fast-check';
 import type { OneshotSender } from 'rx-channels';
 import {
   ChannelClosedError,
@@ -11,7 +12,8 @@ import {
 } from 'rx-channels';
 import { Timer } from 'rx-channels/util';
 import { firstValueFrom, toArray } from 'rxjs';
-import { flushMicrotasks, reasonOf, thrownBy, track } from '../helpers/async';
+import { abortListenerCount, flushMicrotasks, reasonOf, thrownBy, track } from '../helpers/async';
+import { propertyParameters } from '../helpers/properties';
 import { drain } from '../helpers/receivers';
 
 describe('oneshot()', () => {
@@ -197,5 +199,64 @@ describe('oneshot()', () => {
     expectTypeOf(sender).toMatchTypeOf<Sender<number>>();
     expectTypeOf(receiver).toEqualTypeOf<Receiver<number>>();
     expect(sender).toBeInstanceOf(Sender);
+  });
+});
+
+describe('oneshot() (fast-check): waits aborted, the message sent or the sender closed, at random points', () => {
+  type Step = 'wait' | 'abort' | 'send' | 'close' | 'tick';
+  it('the one message is received exactly once when sent, else the receiver stops; no listener is left', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom<Step>('wait', 'wait', 'abort', 'send', 'close', 'tick'), { maxLength: 10 }),
+        async (steps) => {
+          const [sender, receiver] = oneshot<string>();
+          const controllers: AbortController[] = [];
+          const waits: Promise<{ got?: string; error?: unknown }>[] = [];
+          let sent = false;
+          for (const step of steps) {
+            if (step === 'wait') {
+              const controller = new AbortController();
+              controllers.push(controller);
+              waits.push(
+                receiver.receive({ signal: controller.signal }).then(
+                  (got) => ({ got }),
+                  (error: unknown) => ({ error }),
+                ),
+              );
+            } else if (step === 'abort') {
+              controllers.find((controller) => !controller.signal.aborted)?.abort(new Error('aborted'));
+            } else if (step === 'send') {
+              const canSend = !sender.isClosed;
+              const outcome = await sender.send('reply').then(
+                () => true,
+                (error: unknown) => {
+                  expect(error).toBeInstanceOf(SenderClosedError);
+                  return false;
+                },
+              );
+              expect(outcome).toBe(canSend);
+              sent ||= outcome;
+            } else if (step === 'close') {
+              sender.close();
+            } else {
+              await Promise.resolve();
+            }
+          }
+          sender.close();
+          const results = await Promise.all(waits);
+          const rest = await drain(receiver);
+          const received = [...results.flatMap((r) => (r.got === undefined ? [] : [r.got])), ...rest];
+          expect(received).toEqual(sent ? ['reply'] : []);
+          for (const r of results) {
+            if (r.got === undefined) {
+              const aborted = r.error instanceof Error && r.error.message === 'aborted';
+              if (!aborted) expect(r.error).toBeInstanceOf(ReceiverStoppedError);
+            }
+          }
+          for (const controller of controllers) expect(abortListenerCount(controller.signal)).toBe(0);
+        },
+      ),
+      propertyParameters(200),
+    );
   });
 });
