@@ -7,7 +7,7 @@ import { ASYNC_DISPOSE, defineDisposal, closeAsync } from './internal/dispose';
 import { PENDING, PROTOCOL_VERSION, READY, STOPPED, type PollState } from './internal/protocol';
 import { CoreSender, type SenderCore } from './internal/CoreSender';
 import type { Taken } from './internal/taken';
-import { checkCount, checkOptions } from './internal/validate';
+import { checkBoolean, checkCount, checkOptions } from './internal/validate';
 import { waitNode, WaitQueue, type WaitNode } from './internal/WaitQueue';
 import { Receiver, type AbortOptions } from './Receiver';
 import type { Sender } from './Sender';
@@ -123,12 +123,13 @@ export class Anycast<T> {
 
   constructor(options: AnycastOptions = {}) {
     checkOptions('options', options);
-    const { name = `anycast-${++anycastCount}`, maxsize = 10, autoClose = false } = options;
+    const { name = `anycast-${++anycastCount}`, maxsize = 10 } = options;
     if (typeof name !== 'string') {
       throw new TypeError(`Expected \`name\` to be a string, got ${typeof name}`);
     }
     const size = checkCount('maxsize', maxsize, 0, true);
-    this._core = new AnycastCore<T>(this, name, size, autoClose === true);
+    const autoClose = checkBoolean('autoClose', options.autoClose, false);
+    this._core = new AnycastCore<T>(this, name, size, autoClose);
     defineDisposal(this, ASYNC_DISPOSE, closeAsync);
   }
 

@@ -1,10 +1,11 @@
-import { config, Observable, Subject, Subscription } from 'rxjs';
+import { Observable, Subject, Subscription } from 'rxjs';
 import { BroadcastReceiver, checkReceiverOptions, type BroadcastHub, type ReceiverLink } from './BroadcastReceiver';
 import { ChannelClosedError, SenderError } from './errors';
 import { Deque } from './internal/Deque';
 import { ASYNC_DISPOSE, defineDisposal, closeAsync } from './internal/dispose';
 import { CoreSender, type SenderCore } from './internal/CoreSender';
-import { checkOptions, checkString } from './internal/validate';
+import { reportUnhandledError } from './internal/reportUnhandledError';
+import { checkBoolean, checkOptions, checkString } from './internal/validate';
 import { Peekable } from './Peekable';
 import type { Sender } from './Sender';
 
@@ -112,8 +113,9 @@ export class Broadcast<T> {
 
   constructor(name: string, options: BroadcastOptions = {}) {
     checkOptions('options', options);
-    const { resendLatest = false, autoClose = false } = options;
-    this._core = new BroadcastCore<T>(this, checkString('name', name), resendLatest === true, autoClose === true);
+    const { resendLatest = false } = options;
+    const autoClose = checkBoolean('autoClose', options.autoClose, false);
+    this._core = new BroadcastCore<T>(this, checkString('name', name), resendLatest === true, autoClose);
     defineDisposal(this, ASYNC_DISPOSE, closeAsync);
   }
 
@@ -373,22 +375,6 @@ class BroadcastCore<T> implements BroadcastHub<T>, SenderCore<T> {
   senderClosedError(sender: Sender<T>): SenderError<T> {
     return new SenderError('The channel was closed', sender, { cause: new ChannelClosedError(this.channel) });
   }
-}
-
-/**
- * An error thrown while delivering to one receiver does not stop the delivery to the others; it
- * is reported as RxJS reports an error thrown in a subscriber: to `config.onUnhandledError`, or
- * thrown from a timer.
- */
-function reportUnhandledError(error: unknown): void {
-  const { onUnhandledError } = config;
-  if (onUnhandledError) {
-    onUnhandledError(error);
-    return;
-  }
-  setTimeout(() => {
-    throw error;
-  });
 }
 
 class BroadcastPeekable<T> extends Peekable<T> {

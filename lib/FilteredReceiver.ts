@@ -3,6 +3,7 @@ import { releaseWhenCollected, type Releasable } from './internal/collected';
 import { pollableOf } from './internal/ForeignReceiver';
 import {
   parkThrough,
+  PENDING,
   PROTOCOL_VERSION,
   READY,
   STOPPED,
@@ -44,6 +45,12 @@ function defineFilteredReceiver() {
     private readonly held = new Held<T>();
     /** Set once the wrapped receiver reported that it stopped; never unset. */
     private stopped = false;
+    /** Set once by `close()`; never unset. */
+    private closed = false;
+    /** Set while the predicate runs: a poll from inside it must not take (and hold) a second message. */
+    private judging = false;
+    /** Wakers parked from inside the predicate, woken once it has returned. */
+    private parkedWhileJudging: Waker[] | undefined;
 
     constructor(
       private readonly inner: Receiver<T>,
@@ -74,11 +81,9 @@ function defineFilteredReceiver() {
     }
 
     override close(): void {
+      this.closed = true;
       this.inner.close();
-      const taken = this.held.taken;
-      if (taken?.giveBack !== undefined) {
-        this.held.release();
-      }
+      this.giveBackHeld();
     }
 
     override toString(): string {
@@ -86,8 +91,19 @@ function defineFilteredReceiver() {
     }
 
     override _poll(): PollState {
+      if (this.judging) {
+        // From inside the predicate: the message being judged is not held yet, nothing else is
+        // taken (a second one would be held in its place and lost): nothing to consume yet.
+        return PENDING;
+      }
       while (this.held.taken === undefined) {
         const state = this.pollable._poll();
+        // The wrapped receiver's poll may have woken waits on this filter (a Timer firing its
+        // tick, an inner filter's predicate) that polled it and filled its slot: that message is
+        // ready, and taking another one now would replace it.
+        if (this.held.taken !== undefined) {
+          break;
+        }
         if (state !== READY) {
           this.stopped = state === STOPPED;
           return state;
@@ -97,12 +113,21 @@ function defineFilteredReceiver() {
       return READY;
     }
     override _park(waker: Waker): PollState {
+      if (this.judging) {
+        // A wait begun inside the predicate: woken once the predicate has returned, to poll again.
+        (this.parkedWhileJudging ??= []).push(waker);
+        return PENDING;
+      }
       // The wrapped receiver may turn ready while the waker registers, with a message that
       // fails: then the poll again drops it, and parks again.
       return parkThrough(this, this.pollable, waker);
     }
 
     override _unpark(waker: Waker): void {
+      const index = this.parkedWhileJudging?.indexOf(waker) ?? -1;
+      if (index >= 0) {
+        this.parkedWhileJudging?.splice(index, 1);
+      }
       this.pollable._unpark(waker);
     }
 
@@ -120,15 +145,35 @@ function defineFilteredReceiver() {
     private takeOne(): void {
       const taken = takeFrom(this.pollable);
       let passes: boolean;
+      this.judging = true;
       try {
         passes = taken.failed || this.predicate(taken.value);
       } catch (error) {
         // The predicate threw: consume() throws that, and the message can still go back.
         this.held.taken = { failed: true, value: error, giveBack: taken.giveBack };
-        return;
+        passes = false;
+      } finally {
+        this.judging = false;
       }
       if (passes) {
         this.held.taken = taken;
+      }
+      // close() from inside the predicate came before the message was held: give it back now.
+      if (this.closed) {
+        this.giveBackHeld();
+      }
+      // One at a time from the live list: a waker taken back (_unpark) by an earlier one's wake
+      // is not called.
+      const parked = this.parkedWhileJudging;
+      for (let waker = parked?.shift(); waker !== undefined; waker = parked?.shift()) {
+        waker.wake();
+      }
+    }
+
+    /** Gives the held message back to the channel, when it has a way back (see the class comment). */
+    private giveBackHeld(): void {
+      if (this.held.taken?.giveBack !== undefined) {
+        this.held.release();
       }
     }
   }

@@ -306,7 +306,9 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
   /**
    * A receiver of the messages for which `predicate` holds; the others are consumed from this
    * receiver and discarded. With a type guard, the element type narrows. Closing the result
-   * closes this receiver.
+   * closes this receiver; closed from inside `predicate`, it gives the message being judged back
+   * (to an Anycast). From inside `predicate` the result has nothing ready: its own `ready()` or
+   * `receive()` begun there waits until `predicate` has returned.
    *
    * @example
    * ```ts

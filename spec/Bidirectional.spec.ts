@@ -314,3 +314,54 @@ describe('Bidirectional', () => {
     });
   });
 });
+
+describe('BidirectionalHandle close(): attacks', () => {
+  it('closed from inside its own map() callback while consuming: that message and the buffered ones are delivered, then it stops; its sends reject', async () => {
+    const channel = new Bidirectional<string, number>('client', 'service');
+    const client = channel.clientHandle;
+    await channel.serviceHandle.send(1);
+    await channel.serviceHandle.send(2);
+    const mapped = client.map((n) => {
+      client.close();
+      return n * 10;
+    });
+    expect(await mapped.receive()).toBe(10);
+    expect(client.isClosed).toBe(true);
+    // As a Broadcast receiver's close(): what it had buffered is still delivered, then it stops.
+    expect(await drain(client)).toEqual([2]);
+    await channel.serviceHandle.send(3);
+    expect(await client.ready()).toBe(false);
+    expect(await reasonOf(client.send('late'))).toBeInstanceOf(SenderClosedError);
+    expect(channel.serviceHandle.tryReceive()).toEqual({ ok: false, stopped: false });
+  });
+
+  it('closed from a subscriber of the other direction while the service sends: the sends of the closed handle fail, the service stays open', async () => {
+    const channel = new Bidirectional<number, number>('client', 'service');
+    const { clientHandle: client, serviceHandle: service } = channel;
+    const replies: Promise<unknown>[] = [];
+    client.subscribe((n) => {
+      client.close();
+      replies.push(reasonOf(client.send(n + 1)));
+    });
+    await service.send(1);
+    await flushMicrotasks();
+    expect(replies).toHaveLength(1);
+    expect(await replies[0]).toBeInstanceOf(SenderClosedError);
+    expect(service.isClosed).toBe(false);
+    await expect(service.send(2)).resolves.toBeUndefined();
+  });
+
+  it('an Observable fed into a closed handle through asObserver() logs the lost values and places nothing', async () => {
+    const capture = captureWarnings();
+    try {
+      const channel = new Bidirectional<number, number>('client', 'service');
+      channel.clientHandle.close();
+      of(1, 2).subscribe(channel.clientHandle.asObserver());
+      await flushMicrotasks();
+      expect(capture.warnings.length).toBeGreaterThan(0);
+      expect(channel.serviceHandle.tryReceive()).toEqual({ ok: false, stopped: false });
+    } finally {
+      capture.restore();
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { config } from 'rxjs';
 import { setLogger, type ChannelsLogger } from 'rx-channels';
 import { warn } from '../lib/logger';
 
@@ -39,5 +40,22 @@ describe('logger', () => {
     );
     warn('still here');
     expect(messages).toEqual(['still here']);
+  });
+
+  it('a logger that throws never throws out of warn(): its error is reported as RxJS reports one', () => {
+    const reported: unknown[] = [];
+    config.onUnhandledError = (error) => reported.push(error);
+    try {
+      const error = new Error('logger');
+      setLogger({
+        warn: () => {
+          throw error;
+        },
+      });
+      expect(() => warn('careful')).not.toThrow();
+      expect(reported).toEqual([error]);
+    } finally {
+      config.onUnhandledError = null;
+    }
   });
 });

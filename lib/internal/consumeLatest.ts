@@ -51,10 +51,9 @@ export function consumeLatest<T>(receiver: Receiver<T>, owner: object, store: (m
         const state = source._park(waker);
         if (stopped) {
           // stop() ran inside _park() (a filter predicate): take back what it may have registered
-          // and consume nothing. The filter holds the message its predicate judged, taken after
-          // stop()'s close(): closing again gives it back (close() is idempotent otherwise).
+          // and consume nothing. A filter closed by its own predicate gives back the message it
+          // was judging, so stop()'s one close() is enough.
           source._unpark(waker);
-          receiver.close();
           return;
         }
         if (state !== READY) {

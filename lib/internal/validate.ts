@@ -35,6 +35,28 @@ export function checkString(name: string, value: unknown): string {
 }
 
 /**
+ * Returns `value` when it is a boolean and `fallback` when it is `undefined`; throws a
+ * `TypeError` naming the option otherwise (a `'true'` read from a config file would otherwise be
+ * taken silently as `false`).
+ *
+ * @example
+ * ```ts
+ * const autoClose = checkBoolean('autoClose', options.autoClose, false);
+ * ```
+ *
+ * @internal
+ */
+export function checkBoolean(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) {
+    return fallback;
+  }
+  if (typeof value !== 'boolean') {
+    throw new TypeError(`Expected \`${name}\` to be a boolean, got ${typeof value}`);
+  }
+  return value;
+}
+
+/**
  * Throws a `TypeError` naming the argument unless `value` is a function.
  *
  * @internal

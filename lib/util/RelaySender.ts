@@ -1,4 +1,5 @@
 import { SenderClosedError, SenderError } from '../errors';
+import { checkSignal, listenForAbort } from '../internal/abortable';
 import type { AbortOptions } from '../Receiver';
 import { Sender } from '../Sender';
 
@@ -18,7 +19,8 @@ import { Sender } from '../Sender';
  *   `cause` is a {@link ChannelClosedError}) makes the relay's `send()` reject with that very
  *   error; the members after it do not get the message.
  * - Closing the relay: its `close()` closes the relay only (not its members, which it does not
- *   own); its `send()` then rejects with {@link SenderClosedError}.
+ *   own); its `send()` then rejects with {@link SenderClosedError}, and a send in progress is
+ *   released with that error: the member it waits on and the later ones do not get the message.
  * - When aborted: the signal is passed to the member send in progress, which rejects with the
  *   signal's reason; an already-aborted signal rejects at once and places nothing.
  * - Not guaranteed: atomicity. The members before a failing or aborted one keep the message
@@ -38,6 +40,8 @@ import { Sender } from '../Sender';
  */
 export class RelaySender<T> extends Sender<T> {
   readonly #senders: readonly Sender<T>[];
+  /** One per send in progress, aborted by `close()` with a {@link SenderClosedError}. */
+  readonly #inProgress = new Set<AbortController>();
 
   /**
    * @param senders - the members, at least one, in the order each message is sent to them.
@@ -63,17 +67,49 @@ export class RelaySender<T> extends Sender<T> {
    * message, later ones do not get it. Aborted: the signal's reason.
    */
   override send(message: T, options: AbortOptions = {}): Promise<void> {
-    const { signal } = options;
+    const signal = checkSignal(options.signal);
     if (signal?.aborted) {
       return Promise.reject(signal.reason);
     }
     if (this.isClosed) {
       return Promise.reject(new SenderClosedError(this));
     }
-    return this.#senders.reduce<Promise<void>>(
-      (previous, sender) => previous.then(() => sender.send(message, options)),
-      Promise.resolve(),
-    );
+    // The members see one signal: the caller's abort or this relay's close(), whichever first.
+    const linked = new AbortController();
+    this.#inProgress.add(linked);
+    const stopListening = signal === undefined ? undefined : listenForAbort(signal, () => linked.abort(signal.reason));
+    const memberOptions: AbortOptions = { signal: linked.signal };
+    return this.#senders
+      .reduce<Promise<void>>(
+        (previous, sender) =>
+          previous.then(() => {
+            // Aborted or closed between two members: the later ones do not get the message.
+            linked.signal.throwIfAborted();
+            return sender.send(message, memberOptions);
+          }),
+        Promise.resolve(),
+      )
+      .finally(() => {
+        this.#inProgress.delete(linked);
+        stopListening?.();
+      });
+  }
+
+  /**
+   * Closes the relay, not its members (which it does not own): its `send()` rejects with
+   * {@link SenderClosedError} from now on, and a send of it in progress is released with that
+   * error (the member it waits on is passed it as an abort; the members after it do not get the
+   * message). Idempotent.
+   */
+  override close(): void {
+    if (this.isClosed) {
+      return;
+    }
+    super.close();
+    const error = new SenderClosedError(this);
+    for (const linked of this.#inProgress) {
+      linked.abort(error);
+    }
   }
 
   /**

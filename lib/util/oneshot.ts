@@ -39,9 +39,15 @@ export class OneshotSender<T> extends Sender<T> {
     super();
   }
 
+  /**
+   * Set by the first send before it places the message: a send from inside that delivery (a
+   * `map()` callback or subscriber run in its call stack) finds the sender closed already.
+   */
+  #used = false;
+
   /** Whether the one message was sent or `close()` was called. */
   override get isClosed(): boolean {
-    return this.inner.isClosed;
+    return this.#used || this.inner.isClosed;
   }
 
   /**
@@ -64,12 +70,16 @@ export class OneshotSender<T> extends Sender<T> {
 
   /** Sends the one message and closes the sender: `true`, or a {@link SenderClosedError} thrown. */
   override trySend(message: T): boolean {
-    if (this.inner.isClosed) {
+    if (this.isClosed) {
       throw new SenderClosedError(this);
     }
+    this.#used = true;
     // The slot holds one message and only this sender fills it, once: there is always room.
-    this.inner.trySend(message);
-    this.inner.close();
+    try {
+      this.inner.trySend(message);
+    } finally {
+      this.inner.close();
+    }
     return true;
   }
 
@@ -92,7 +102,8 @@ export class OneshotSender<T> extends Sender<T> {
  * ## Guarantees
  * - **Ordering / buffer:** one message, held until the receiver takes it. `send()` never waits.
  * - **Sending:** the first `send()` places the message and closes the sender; a second one
- *   rejects with {@link SenderClosedError} and places nothing.
+ *   rejects with {@link SenderClosedError} and places nothing, also one made from inside the
+ *   first send's own delivery (a `map()` callback or subscriber run in its call stack).
  * - **Closing:** the receiver delivers the message, then stops with `ReceiverStoppedError`
  *   (cause `ChannelClosedError`); a sender closed unsent stops the receiver at once. Closing
  *   the receiver first leaves the sender's one `send()` succeeding: the message is dropped with

@@ -1,3 +1,4 @@
+import { config } from 'rxjs';
 import fc from 'fast-check';
 import {
   Anycast,
@@ -9,7 +10,7 @@ import {
   SenderError,
   type Receiver,
 } from 'rx-channels';
-import { flushMicrotasks, reasonOf, thrownBy, track } from '../helpers/async';
+import { abortListenerCount, flushMicrotasks, reasonOf, thrownBy, track, type Settlement } from '../helpers/async';
 import { canCollect, collectUntil } from '../helpers/gc';
 import { drain } from '../helpers/receivers';
 import { propertyParameters } from '../helpers/properties';
@@ -275,3 +276,188 @@ describe('autoClose (property): random senders, sends, closes and receives', () 
     );
   });
 });
+
+describe('attacks on sender close() and autoClose', () => {
+  it('Broadcast autoClose: a send queued inside a delivery before the last close() still reaches every receiver; one after rejects', async () => {
+    const channel = new Broadcast<number>('b', { autoClose: true });
+    const [a, b] = [channel.newSender(), channel.newSender()];
+    const first = channel.newReceiver();
+    const second = channel.newReceiver();
+    const late: Promise<void>[] = [];
+    first.subscribe({
+      next: (n) => {
+        if (n !== 1) return;
+        void b.send(2);
+        a.close();
+        b.close();
+        late.push(a.send(3));
+      },
+    });
+    const seen: number[] = [];
+    let completed = false;
+    second.subscribe({ next: (n) => seen.push(n), complete: () => (completed = true) });
+    await a.send(1);
+    expect(seen).toEqual([1, 2]);
+    expect(completed).toBe(true);
+    expect(channel.isClosed).toBe(true);
+    expect(await reasonOf(late[0] as Promise<void>)).toBeInstanceOf(SenderClosedError);
+  });
+
+  it("Anycast autoClose: the last close() from inside a waiting receive()'s map() still delivers that message, then stops", async () => {
+    const channel = new Anycast<number>({ autoClose: true, maxsize: 0 });
+    const sender = channel.newSender();
+    const receiver = channel.newReceiver();
+    const received = receiver
+      .map((n) => {
+        sender.close();
+        return n * 10;
+      })
+      .receive();
+    await flushMicrotasks();
+    await sender.send(1);
+    expect(await received).toBe(10);
+    expect(channel.isClosed).toBe(true);
+    expect(await reasonOf(receiver.receive())).toBeInstanceOf(ReceiverStoppedError);
+  });
+
+  it("Anycast autoClose: a sender made after the channel closed itself rejects with the channel's SenderError, and closing it is harmless", async () => {
+    const channel = new Anycast<number>({ autoClose: true });
+    const first = channel.newSender();
+    first.close();
+    expect(channel.isClosed).toBe(true);
+    const late = channel.newSender();
+    const error = await reasonOf(late.send(1));
+    expect(error).toBeInstanceOf(SenderError);
+    expect(error).not.toBeInstanceOf(SenderClosedError);
+    expect((error as Error).cause).toBeInstanceOf(ChannelClosedError);
+    late.close();
+    expect(late.isClosed).toBe(true);
+  });
+
+  it("rendezvous: closing a sender whose send a receiver's ready() already took leaves that send resolved and the message with the receiver", async () => {
+    const channel = new Anycast<number>({ maxsize: 0 });
+    const sender = channel.newSender();
+    const receiver = channel.newReceiver();
+    const sent = track(sender.send(1));
+    const waiting = track(sender.send(2));
+    const ready = receiver.ready();
+    sender.close();
+    expect(await ready).toBe(true);
+    await flushMicrotasks();
+    expect(sent.current().state).toBe('fulfilled');
+    expect(waiting.current()).toMatchObject({ state: 'rejected' });
+    expect((waiting.current() as { reason: unknown }).reason).toBeInstanceOf(SenderClosedError);
+    expect(receiver.consume()).toBe(1);
+    expect(receiver.tryReceive()).toEqual({ ok: false, stopped: false });
+  });
+
+  it('rendezvous, autoClose: the last sender closed from a filter predicate mid-ready(): the judged send resolved and is delivered, its next send is released, then the receiver stops', async () => {
+    const channel = new Anycast<number>({ maxsize: 0, autoClose: true });
+    const sender = channel.newSender();
+    const first = track(sender.send(1));
+    const second = track(sender.send(2));
+    const filtered = channel.newReceiver().filter((n) => {
+      sender.close();
+      return n === 1;
+    });
+    expect(await filtered.ready()).toBe(true);
+    await flushMicrotasks();
+    expect(first.current().state).toBe('fulfilled');
+    expect(second.current()).toMatchObject({ state: 'rejected' });
+    expect((second.current() as { reason: unknown }).reason).toBeInstanceOf(SenderClosedError);
+    expect(channel.isClosed).toBe(true);
+    expect(filtered.consume()).toBe(1);
+    expect(await filtered.ready()).toBe(false);
+  });
+
+  it('a close() from inside an abort listener settles the waiting send once, by whichever came first', async () => {
+    for (const closeFirst of [true, false]) {
+      const channel = new Anycast<number>({ maxsize: 0 });
+      const sender = channel.newSender();
+      const controller = new AbortController();
+      const close = () => sender.close();
+      // Listeners run in the order they were added: before the send's own, close() comes first.
+      if (closeFirst) controller.signal.addEventListener('abort', close);
+      const waiting = sender.send(1, { signal: controller.signal });
+      if (!closeFirst) controller.signal.addEventListener('abort', close);
+      controller.abort(new Error('stop'));
+      const reason = await reasonOf(waiting);
+      if (closeFirst) expect(reason).toBeInstanceOf(SenderClosedError);
+      else expect(reason).toEqual(new Error('stop'));
+      controller.signal.removeEventListener('abort', close);
+      expect(abortListenerCount(controller.signal)).toBe(0);
+      expect(channel.newReceiver().tryReceive()).toEqual({ ok: false, stopped: false });
+    }
+  });
+
+  it.each(['true', 1, null])('refuses autoClose %p with a TypeError naming it, on both channels', (autoClose) => {
+    const error = new TypeError(`Expected \`autoClose\` to be a boolean, got ${typeof autoClose}`);
+    expect(() => new Anycast<number>({ autoClose: autoClose as unknown as boolean })).toThrow(error);
+    expect(() => new Broadcast<number>('b', { autoClose: autoClose as unknown as boolean })).toThrow(error);
+  });
+
+  it('a subscriber that closes the last sender of an autoClose Broadcast and then throws: the others still get the message, then complete', async () => {
+    const reported: unknown[] = [];
+    config.onUnhandledError = (error) => reported.push(error);
+    try {
+      const channel = new Broadcast<number>('b', { autoClose: true });
+      const sender = channel.newSender();
+      const boom = new Error('subscriber');
+      channel.newReceiver().subscribe(() => {
+        sender.close();
+        throw boom;
+      });
+      const seen: number[] = [];
+      let completed = false;
+      channel.newReceiver().subscribe({ next: (n) => seen.push(n), complete: () => (completed = true) });
+      await sender.send(1);
+      expect(seen).toEqual([1]);
+      expect(completed).toBe(true);
+      // RxJS reports an error thrown by a subscriber from a timer.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(reported).toEqual([boom]);
+    } finally {
+      config.onUnhandledError = null;
+    }
+  });
+
+  it('fast-check: every send of a sender closed at a random point either resolved and was received once, or rejected and was never received', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(0, 1, 2, Infinity),
+        fc.integer({ min: 0, max: 6 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.boolean(),
+        async (maxsize, sends, closeAt, readFirst) => {
+          const channel = new Anycast<number>({ maxsize, autoClose: true });
+          const sender = channel.newSender();
+          const receiver = channel.newReceiver();
+          const received: number[] = [];
+          const reading = readFirst ? receiver.ready() : Promise.resolve(false);
+          const outcomes = Array.from({ length: sends }, (_, n) => {
+            if (n === closeAt) sender.close();
+            return settlement(sender.send(n));
+          });
+          if (closeAt >= sends) sender.close();
+          if (await reading) received.push(receiver.consume());
+          received.push(...(await drain(receiver)));
+          const settled = await Promise.all(outcomes);
+          const resolved = settled.flatMap((s, n) => (s.state === 'fulfilled' ? [n] : []));
+          expect(received).toEqual(resolved);
+          for (const s of settled) {
+            if (s.state === 'rejected') expect(s.reason).toBeInstanceOf(SenderClosedError);
+          }
+        },
+      ),
+      propertyParameters(150),
+    );
+  });
+});
+
+/** How `promise` settles, once it has (never rejects). */
+function settlement<T>(promise: Promise<T>): Promise<Settlement<T>> {
+  return promise.then(
+    (value) => ({ state: 'fulfilled', value }) as const,
+    (reason: unknown) => ({ state: 'rejected', reason }) as const,
+  );
+}

@@ -220,3 +220,47 @@ describe('ChannelFeed', () => {
     expect(feed.push(3)).toBe('failed');
   });
 });
+
+describe('SenderObserver: the sender closed while values wait (Sender.close())', () => {
+  let capture: ReturnType<typeof captureWarnings>;
+  beforeEach(() => {
+    capture = captureWarnings();
+  });
+  afterEach(() => capture.restore());
+
+  it('the waiting values are released and logged once as lost; later values are logged; nothing more is placed', async () => {
+    const channel = new Anycast<number>({ name: 'jobs', maxsize: 1 });
+    const sender = channel.newSender();
+    const subject = new Subject<number>();
+    subject.subscribe(sender.asObserver());
+    subject.next(1);
+    subject.next(2);
+    subject.next(3);
+    expect(channel.size).toBe(1);
+    sender.close();
+    await flushMicrotasks();
+    expect(capture.warnings).toEqual([expect.stringMatching(/^AnycastSender:jobs: 2 value\(s\) .*SenderClosedError/)]);
+    subject.next(4);
+    expect(capture.warnings).toHaveLength(2);
+    await channel.close();
+    expect(await drain(channel.newReceiver())).toEqual([1]);
+  });
+
+  it("a value sent from inside a receiver's map() while the feed places another keeps order and loses nothing", async () => {
+    const channel = new Anycast<number>({ maxsize: 0 });
+    const sender = channel.newSender();
+    const subject = new Subject<number>();
+    subject.subscribe(sender.asObserver());
+    const seen: number[] = [];
+    const receiver = channel.newReceiver().map((n) => {
+      seen.push(n);
+      if (n === 1) subject.next(3);
+      return n;
+    });
+    subject.next(1);
+    subject.next(2);
+    expect(await receiveMany(receiver, 3)).toEqual([1, 2, 3]);
+    expect(seen).toEqual([1, 2, 3]);
+    expect(capture.warnings).toEqual([]);
+  });
+});

@@ -1,4 +1,10 @@
-import { checkFunction, checkOptions, checkPositiveInteger, checkString } from '../../lib/internal/validate';
+import {
+  checkBoolean,
+  checkFunction,
+  checkOptions,
+  checkPositiveInteger,
+  checkString,
+} from '../../lib/internal/validate';
 
 describe('validate', () => {
   describe('checkPositiveInteger()', () => {
@@ -32,6 +38,21 @@ describe('validate', () => {
     it.each([1, undefined, null, {}])('throws a TypeError naming the argument for %p', (value) => {
       expect(() => checkString('name', value)).toThrow(
         new TypeError(`Expected \`name\` to be a string, got ${typeof value}`),
+      );
+    });
+  });
+
+  describe('checkBoolean()', () => {
+    it('returns a boolean as it is, and the fallback for undefined', () => {
+      expect(checkBoolean('autoClose', true, false)).toBe(true);
+      expect(checkBoolean('autoClose', false, true)).toBe(false);
+      expect(checkBoolean('autoClose', undefined, false)).toBe(false);
+      expect(checkBoolean('autoClose', undefined, true)).toBe(true);
+    });
+
+    it.each(['true', 1, 0, null, {}])('throws a TypeError naming the option for %p', (value) => {
+      expect(() => checkBoolean('autoClose', value, false)).toThrow(
+        new TypeError(`Expected \`autoClose\` to be a boolean, got ${typeof value}`),
       );
     });
   });

@@ -3,12 +3,14 @@
  * protocol's invariants (lib/internal/protocol.ts). A test that found a bug keeps a comment that
  * says what broke (issue 11, second pass), so that the test explains itself.
  */
+import fc from 'fast-check';
 import { Subscription, type SchedulerLike } from 'rxjs';
 import { Anycast, Broadcast, Receiver } from 'rx-channels';
 import { Event, Merge, Select, Timer, select, selectedFrom } from 'rx-channels/util';
 import { flushMicrotasks, reasonOf, track } from '../helpers/async';
 import { canCollect, collectUntil } from '../helpers/gc';
 import { captureWarnings } from '../helpers/logger';
+import { propertyParameters } from '../helpers/properties';
 
 /** A clock the test moves by hand; scheduled actions never run unless `run()` is called. */
 function manualScheduler(startMs = 0, onSchedule?: (delayMs: number) => void) {
@@ -492,5 +494,102 @@ describe('attacks: Event', () => {
     event.subscribe({ complete: () => completed.push('b') });
     event.set();
     expect(completed.sort()).toEqual(['a', 'b']);
+  });
+});
+
+describe('attacks: filter() predicates that act on their own filter (fast-check)', () => {
+  type Act = 'none' | 'close' | 'ready' | 'tryReceive' | 'throw' | 'send';
+  const acts = fc.constantFrom<Act>('none', 'close', 'ready', 'tryReceive', 'throw', 'send');
+
+  // Broke twice before the fix: a poll from inside the predicate held a second message that the
+  // judged one then replaced (lost), and a close() from inside it kept the judged message.
+  it('over an Anycast: every message is received once, by the filter or another receiver, or dropped by the predicate', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(acts, fc.boolean()), { minLength: 1, maxLength: 8 }),
+        fc.constantFrom(0, 1, 3, Infinity),
+        fc.integer({ min: 1, max: 6 }),
+        async (script, maxsize, count) => {
+          const channel = new Anycast<number>({ maxsize });
+          const sender = channel.newSender();
+          let next = 0;
+          const sends: Promise<void>[] = [];
+          const sendOne = () => sends.push(sender.send(next++));
+          const dropped: number[] = [];
+          const insideWaits: Promise<unknown>[] = [];
+          const taken: number[] = [];
+          let judged = 0;
+          const filtered: Receiver<number> = channel.newReceiver().filter((n) => {
+            const [act, passes] = script[judged++ % script.length] as [Act, boolean];
+            if (act === 'close') filtered.close();
+            if (act === 'ready') insideWaits.push(filtered.ready().catch(() => false));
+            if (act === 'tryReceive') {
+              const r = filtered.tryReceive();
+              if (r.ok) taken.push(r.message);
+            }
+            if (act === 'send' && next < 20) sendOne();
+            if (act === 'throw') throw new Error(String(n));
+            if (!passes) dropped.push(n);
+            return passes;
+          });
+          for (let i = 0; i < count; i++) sendOne();
+          for (;;) {
+            try {
+              const r = filtered.tryReceive();
+              if (!r.ok) break;
+              taken.push(r.message);
+            } catch (error) {
+              // The predicate threw: that message was consumed as its error.
+              dropped.push(Number((error as Error).message));
+            }
+          }
+          filtered.close();
+          await Promise.all(insideWaits);
+          const other = channel.newReceiver();
+          for (let r = other.tryReceive(); r.ok; r = other.tryReceive()) taken.push(r.message);
+          await Promise.all(sends);
+          const all = [...taken, ...dropped].sort((a, b) => a - b);
+          expect(all).toEqual(Array.from({ length: next }, (_, n) => n));
+        },
+      ),
+      propertyParameters(200),
+    );
+  });
+});
+
+describe('attacks: filter() over a source whose poll wakes other waiters', () => {
+  // Broken before the fix: the inner predicate woke a wait on the outer filter, which filled the
+  // outer's slot from inside the outer's own poll; the outer then took another message and
+  // replaced the first one (lost).
+  it('nested filters: a wait on the outer filter begun in the inner predicate loses no message', async () => {
+    const channel = new Anycast<number>();
+    const sender = channel.newSender();
+    for (const n of [1, 2, 3]) await sender.send(n);
+    const waits: Promise<boolean>[] = [];
+    const box: { outer?: Receiver<number> } = {};
+    const inner = channel.newReceiver().filter((n) => {
+      if (n === 1 && box.outer !== undefined) waits.push(box.outer.ready());
+      return true;
+    });
+    const outer = (box.outer = inner.filter(() => true));
+    const got: number[] = [];
+    for (let r = outer.tryReceive(); r.ok; r = outer.tryReceive()) got.push(r.message);
+    await Promise.all(waits);
+    expect(got).toEqual([1, 2, 3]);
+  });
+
+  it('a Timer whose poll fires the tick and wakes a parked wait on the same filter: the tick is consumed once, with no error', async () => {
+    const clock = manualScheduler(0);
+    const timer = new Timer(10, { scheduler: clock.scheduler });
+    const filtered = timer.filter(() => true);
+    const waiting = filtered.ready();
+    await flushMicrotasks();
+    clock.advance(10);
+    // The scheduled action has not run: this poll finds the tick due, fires it, and wakes the wait.
+    const first = filtered.tryReceive();
+    expect(first.ok).toBe(true);
+    expect(await waiting).toBe(true);
+    expect(filtered.tryReceive()).toEqual({ ok: false, stopped: false });
+    timer.close();
   });
 });

@@ -30,7 +30,8 @@ interface Plan {
 
 const sourcePlan: fc.Arbitrary<SourcePlan> = fc.record({
   kind: fc.constantFrom('anycast' as const, 'foreign' as const),
-  maxsize: fc.integer({ min: 1, max: 3 }),
+  // 0 is a rendezvous channel (its sends wait for a taker), Infinity an unbounded one.
+  maxsize: fc.constantFrom(0, 1, 2, 3, Infinity),
   ticks: fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 6 }),
 });
 

@@ -1,6 +1,7 @@
 import { Anycast, Broadcast, GroupingLatestValueCache, type Receiver } from 'rx-channels';
 import { GroupingLatestValueCache as UtilGroupingLatestValueCache } from 'rx-channels/util';
 import { flushMicrotasks } from '../helpers/async';
+import { canCollect, collectUntil } from '../helpers/gc';
 import { captureWarnings } from '../helpers/logger';
 
 interface Reading {
@@ -252,5 +253,56 @@ describe('GroupingLatestValueCache', () => {
     }
     expect(seen.size).toBe(0);
     expect(await receiver.ready()).toBe(false);
+  });
+});
+
+describe('GroupingLatestValueCache: attacks', () => {
+  it('sends from inside its key function: every one is grouped, the latest per key kept', async () => {
+    const channel = new Anycast<number>({ maxsize: 1 });
+    const sender = channel.newSender();
+    const cache = new GroupingLatestValueCache(channel.newReceiver(), (n) => {
+      if (n < 6) expect(sender.trySend(n + 1)).toBe(true);
+      return n % 2 === 0 ? 'even' : 'odd';
+    });
+    await sender.send(1);
+    expect([...cache.entries()]).toEqual([
+      ['odd', 5],
+      ['even', 6],
+    ]);
+    await cache.stop();
+  });
+
+  it('a key function that stops the cache in the middle of a Broadcast delivery leaves it empty, and later sends change nothing', async () => {
+    const channel = new Broadcast<number>('b');
+    const sender = channel.newSender();
+    const other = channel.newReceiver();
+    // The key function stops the cache it belongs to.
+    const cache: GroupingLatestValueCache<number, number> = new GroupingLatestValueCache(channel.newReceiver(), (n) => {
+      if (n === 2) void cache.stop();
+      return n;
+    });
+    await sender.send(1);
+    await sender.send(2);
+    await sender.send(3);
+    expect(cache.size).toBe(0);
+    expect(await other.receiveMany(10)).toEqual([1, 2, 3]);
+  });
+
+  (canCollect ? it : it.skip)('a stopped cache can be collected while its channel lives on', async () => {
+    const channel = new Broadcast<number>('b');
+    const sender = channel.newSender();
+    let collected = false;
+    const registry = new FinalizationRegistry<string>(() => {
+      collected = true;
+    });
+    await (async () => {
+      const cache = new GroupingLatestValueCache(channel.newReceiver(), (n) => n % 3);
+      registry.register(cache, 'cache');
+      await sender.send(1);
+      expect(cache.get(1)).toBe(1);
+      await cache.stop();
+    })();
+    await sender.send(2);
+    expect(await collectUntil(() => collected)).toBe(true);
   });
 });

@@ -1,15 +1,18 @@
-import { Subject } from 'rxjs';
+import { asapScheduler, config, queueScheduler, Subject } from 'rxjs';
 import {
   Anycast,
   Broadcast,
   ChannelsError,
   fromObservable,
   LatestValueCache,
+  merge,
   ReceiverError,
+  setLogger,
   type Receiver,
 } from 'rx-channels';
-import { LatestValueCache as UtilLatestValueCache } from 'rx-channels/util';
+import { LatestValueCache as UtilLatestValueCache, Timer } from 'rx-channels/util';
 import { flushMicrotasks, thrownBy } from '../helpers/async';
+import { canCollect, collectUntil } from '../helpers/gc';
 import { captureWarnings } from '../helpers/logger';
 import { ProbeReceiver } from '../helpers/probe';
 import { ListReceiver } from '../helpers/receivers';
@@ -21,6 +24,7 @@ describe('LatestValueCache', () => {
   });
   afterEach(() => {
     capture.restore();
+    config.onUnhandledError = null;
   });
 
   it('is exported from the root and from rx-channels/util', () => {
@@ -301,5 +305,182 @@ describe('LatestValueCache', () => {
     }
     expect(() => seen.get()).toThrow(/was stopped/);
     expect(await receiver.ready()).toBe(false);
+  });
+
+  describe("attacks on the consuming loop (it runs in the sender's call stack)", () => {
+    it('sends from inside its own map() callback: on an Anycast, every one is taken and the latest kept', async () => {
+      const channel = new Anycast<number>({ maxsize: 1 });
+      const sender = channel.newSender();
+      const seen: number[] = [];
+      const cache = new LatestValueCache(
+        channel.newReceiver().map((n) => {
+          seen.push(n);
+          if (n < 5) expect(sender.trySend(n + 1)).toBe(true);
+          return n;
+        }),
+      );
+      await sender.send(1);
+      expect(seen).toEqual([1, 2, 3, 4, 5]);
+      expect(cache.get()).toBe(5);
+      expect(channel.size).toBe(0);
+      await cache.stop();
+    });
+
+    it('sends from inside its own map() callback on a Broadcast: later receivers still see send order', async () => {
+      const channel = new Broadcast<number>('b');
+      const sender = channel.newSender();
+      const cache = new LatestValueCache(
+        channel.newReceiver().map((n) => {
+          if (n < 3) void sender.send(n + 1);
+          return n;
+        }),
+      );
+      const later = channel.newReceiver();
+      await sender.send(1);
+      expect(cache.get()).toBe(3);
+      expect(await later.receiveMany(10)).toEqual([1, 2, 3]);
+      await cache.stop();
+    });
+
+    it("stopped by an earlier receiver's subscriber in the same Broadcast delivery: stores nothing of it", async () => {
+      const channel = new Broadcast<number>('b');
+      const sender = channel.newSender();
+      // eslint-disable-next-line prefer-const -- the subscriber stops the cache made after it
+      let cache: LatestValueCache<number>;
+      channel.newReceiver().subscribe((n) => {
+        if (n === 2) void cache.stop();
+      });
+      cache = new LatestValueCache(channel.newReceiver());
+      await sender.send(1);
+      expect(cache.get()).toBe(1);
+      await sender.send(2);
+      expect(thrownBy(() => cache.get())).toBeInstanceOf(ChannelsError);
+      expect(cache.peek()).toBeUndefined();
+      await sender.send(3);
+      expect(cache.hasValue()).toBe(false);
+    });
+
+    it.each([
+      ['queueScheduler', queueScheduler],
+      ['asapScheduler', asapScheduler],
+    ])('over a Timer.once(0) on %s: holds its tick, and ends with it', async (_name, scheduler) => {
+      const timer = Timer.once(0, { scheduler });
+      const cache = new LatestValueCache(timer);
+      if (scheduler === queueScheduler) {
+        // The tick is ready at once: the constructor took it.
+        expect(cache.hasValue()).toBe(true);
+      }
+      await flushMicrotasks();
+      expect(cache.get()).toBeInstanceOf(Date);
+      expect(timer.isRunning).toBe(false);
+      expect(await timer.ready()).toBe(false);
+      await cache.stop();
+    });
+
+    it('over a rendezvous Anycast: a send waiting at construction is taken then, and later sends resolve at once', async () => {
+      const channel = new Anycast<number>({ maxsize: 0 });
+      const sender = channel.newSender();
+      const early = sender.send(1);
+      const cache = new LatestValueCache(channel.newReceiver());
+      expect(cache.get()).toBe(1);
+      await early;
+      expect(sender.trySend(2)).toBe(true);
+      expect(cache.get()).toBe(2);
+      await cache.stop();
+      // Stopped: nobody waits any more, so a rendezvous send waits for another receiver.
+      expect(sender.trySend(3)).toBe(false);
+      expect(channel.receiverCount).toBe(0);
+    });
+
+    it('over a Merge of rendezvous channels: takes from both, and stop() takes from neither afterwards and leaves no waker', async () => {
+      const a = new Anycast<string>({ maxsize: 0 });
+      const b = new Anycast<string>({ maxsize: 0 });
+      const [sa, sb] = [a.newSender(), b.newSender()];
+      const probeA = new ProbeReceiver(a.newReceiver());
+      const cache = new LatestValueCache(merge(probeA, b.newReceiver()));
+      await sa.send('a1');
+      expect(cache.get()).toBe('a1');
+      await sb.send('b1');
+      expect(cache.get()).toBe('b1');
+      await cache.stop();
+      expect(probeA.parked).toBe(0);
+      expect(sa.trySend('a2')).toBe(false);
+      expect(sb.trySend('b2')).toBe(false);
+      // A Merge leaves its sources open: they are the caller's to close.
+      expect(a.receiverCount + b.receiverCount).toBe(2);
+    });
+
+    // Broken by this attack: the logger's error escaped the waker, out of the sender's send(),
+    // and the loop, no longer parked, stopped consuming.
+    it('stop() from a filter predicate inside a Merge it reads: nothing stored, no waker left, the judged message still in the filter', async () => {
+      const channel = new Anycast<number>();
+      const sender = channel.newSender();
+      // eslint-disable-next-line prefer-const -- the predicate stops the cache made after it
+      let cache: LatestValueCache<number> | undefined;
+      const probe = new ProbeReceiver(channel.newReceiver());
+      const filtered = probe.filter((n) => {
+        if (n === 2) void cache?.stop();
+        return true;
+      });
+      cache = new LatestValueCache(merge(filtered, new Anycast<number>().newReceiver()));
+      await sender.send(1);
+      expect(cache.get()).toBe(1);
+      await sender.send(2);
+      expect(cache.hasValue()).toBe(false);
+      expect(probe.parked).toBe(0);
+      // A Merge leaves its sources open: the filter still holds 2 for its next reader.
+      expect(filtered.tryReceive()).toEqual({ ok: true, message: 2 });
+    });
+
+    it('a logger that throws while a message is skipped: the send still resolves, and the loop goes on', async () => {
+      const reported: unknown[] = [];
+      config.onUnhandledError = (error) => reported.push(error);
+      const loggerError = new Error('logger');
+      setLogger({
+        warn: () => {
+          throw loggerError;
+        },
+      });
+      const channel = new Broadcast<number>('b');
+      const sender = channel.newSender();
+      const cache = new LatestValueCache(
+        channel.newReceiver().map((n) => {
+          if (n === 2) throw new Error('map');
+          return n;
+        }),
+      );
+      const later = channel.newReceiver();
+      await sender.send(1);
+      await expect(sender.send(2)).resolves.toBeUndefined();
+      expect(await later.receiveMany(10)).toEqual([1, 2]);
+      await sender.send(3);
+      expect(cache.get()).toBe(3);
+      expect(reported).toEqual([loggerError]);
+      await cache.stop();
+    });
+  });
+
+  describe('nothing left behind', () => {
+    (canCollect ? it : it.skip)(
+      'a stopped cache can be collected while its channel lives on and keeps sending',
+      async () => {
+        const channel = new Broadcast<number>('b');
+        const sender = channel.newSender();
+        let collected = false;
+        const registry = new FinalizationRegistry<string>(() => {
+          collected = true;
+        });
+        await (async () => {
+          const cache = new LatestValueCache(channel.newReceiver().map((n) => n + 1));
+          registry.register(cache, 'cache');
+          await sender.send(1);
+          expect(cache.get()).toBe(2);
+          await cache.stop();
+        })();
+        await sender.send(2);
+        expect(await collectUntil(() => collected)).toBe(true);
+        expect(channel.receiverCount).toBe(0);
+      },
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { Anycast, Merge, NopReceiver, ReceiverError, ReceiverStoppedError, select, selectedFrom } from 'rx-channels';
 import { NopReceiver as UtilNopReceiver } from 'rx-channels/util';
-import { abortListenerCount, settlementOf, thrownBy } from '../helpers/async';
+import { abortListenerCount, flushMicrotasks, settlementOf, thrownBy, track } from '../helpers/async';
+import { ProbeReceiver } from '../helpers/probe';
 
 describe('NopReceiver', () => {
   it('is exported from the root and from rx-channels/util', () => {
@@ -136,5 +137,62 @@ describe('NopReceiver', () => {
       ready = receiver.ready();
     }
     expect(await ready).toBe(false);
+  });
+});
+
+describe('NopReceiver: attacks', () => {
+  it('return() of its iterator with a next() pending resolves both done and leaves no waker', async () => {
+    const nop = new ProbeReceiver(new NopReceiver<number>());
+    const iterator = nop[Symbol.asyncIterator]();
+    const pending = iterator.next();
+    await flushMicrotasks();
+    expect(nop.parked).toBe(1);
+    await expect(iterator.return?.()).resolves.toEqual({ done: true, value: undefined });
+    await expect(pending).resolves.toEqual({ done: true, value: undefined });
+    expect(nop.parked).toBe(0);
+  });
+
+  it('select() over it and a rendezvous channel: break leaves no waker on either and takes nothing more', async () => {
+    const channel = new Anycast<string>({ maxsize: 0 });
+    const sender = channel.newSender();
+    const nop = new ProbeReceiver(new NopReceiver<string>());
+    const jobs = new ProbeReceiver(channel.newReceiver());
+    const first = sender.send('a');
+    const second = track(sender.send('b'));
+    const seen: string[] = [];
+    for await (const selected of select(nop, jobs)) {
+      if (selectedFrom(selected, jobs) && !selected.wasStopped && selected.exception === undefined)
+        seen.push(selected.message);
+      break;
+    }
+    await first;
+    expect(seen).toEqual(['a']);
+    expect([nop.parked, jobs.parked]).toEqual([0, 0]);
+    await flushMicrotasks();
+    expect(second.current().state).toBe('pending');
+    expect(await channel.newReceiver().receive()).toBe('b');
+  });
+
+  it("close() from inside a subscriber of another receiver, in a sender's call stack, stops a merge of the two once the other stops", async () => {
+    const channel = new Anycast<number>({ maxsize: 0 });
+    const sender = channel.newSender();
+    const nop = new NopReceiver<number>();
+    const merged = new Merge(nop, channel.newReceiver());
+    const seen: number[] = [];
+    let completed = false;
+    merged.subscribe({
+      next: (n) => {
+        seen.push(n);
+        nop.close();
+      },
+      complete: () => (completed = true),
+    });
+    await sender.send(1);
+    expect(nop.isStopped).toBe(true);
+    expect(completed).toBe(false);
+    await channel.close();
+    await flushMicrotasks();
+    expect(seen).toEqual([1]);
+    expect(completed).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
-import { queueScheduler, Subject } from 'rxjs';
+import fc from 'fast-check';
+import { config, queueScheduler, Subject } from 'rxjs';
 import {
   Anycast,
   Broadcast,
@@ -6,7 +7,10 @@ import {
   fromObservable,
   ReceiverError,
   Sender,
+  oneshot,
+  SenderClosedError,
   SenderError,
+  setLogger,
   Timer,
   type Receiver,
 } from 'rx-channels';
@@ -15,6 +19,7 @@ import { flushMicrotasks, settlementOf, track } from '../helpers/async';
 import { canCollect, collectUntil } from '../helpers/gc';
 import { captureWarnings } from '../helpers/logger';
 import { ProbeReceiver } from '../helpers/probe';
+import { propertyParameters } from '../helpers/properties';
 import { receiveMany } from '../helpers/receivers';
 
 /** Every message `receiver` has ready now, taken without waiting. */
@@ -382,6 +387,125 @@ describe('Pipe', () => {
       await pipe.stop();
       expect(pipe.error).toBe(boom);
       expect(capture.warnings).toEqual([expect.stringContaining('ThrowingSender')]);
+    });
+  });
+
+  describe('attacks', () => {
+    afterEach(() => {
+      config.onUnhandledError = null;
+    });
+
+    // Broken before warn() caught a throwing logger: the pipe's end never ran, so stop() never resolved.
+    it('a logger that throws while the pipe reports its failed send: the pipe still ends and stop() resolves', async () => {
+      const reported: unknown[] = [];
+      config.onUnhandledError = (error) => reported.push(error);
+      setLogger({
+        warn: () => {
+          throw new Error('logger');
+        },
+      });
+      const source = new Anycast<number>();
+      const target = new Anycast<number>();
+      const pipe = new Pipe(source.newReceiver(), target.newSender());
+      pipe.start();
+      await target.close();
+      await source.newSender().send(1);
+      const stopped = track(pipe.stop());
+      await flushMicrotasks();
+      expect(stopped.current().state).toBe('fulfilled');
+      expect(pipe.error).toBeInstanceOf(SenderError);
+      expect(reported).toEqual([new Error('logger')]);
+    });
+
+    it('fast-check: stop() after any number of microtasks, with any buffer sizes, loses and duplicates nothing, and keeps order', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(0, 1, 3, Infinity),
+          fc.constantFrom(1, 2, Infinity),
+          fc.integer({ min: 0, max: 6 }),
+          fc.integer({ min: 0, max: 12 }),
+          fc.boolean(),
+          async (sourceSize, targetSize, count, stopAfter, readTarget) => {
+            const source = new Anycast<number>({ maxsize: sourceSize });
+            const target = new Anycast<number>({ maxsize: targetSize });
+            const out = target.newReceiver();
+            const pipe = new Pipe(source.newReceiver(), target.newSender());
+            pipe.start();
+            const sender = source.newSender();
+            const sends = Array.from({ length: count }, (_, n) => sender.send(n).catch(() => undefined));
+            const forwarded: number[] = [];
+            for (let turn = 0; turn < stopAfter; turn++) {
+              await Promise.resolve();
+              if (readTarget) forwarded.push(...takeReady(out));
+            }
+            // The target is read until stop() resolves: a send in flight needs room to settle.
+            const stopped = track(pipe.stop());
+            while (stopped.current().state === 'pending') {
+              forwarded.push(...takeReady(out));
+              await flushMicrotasks();
+            }
+            forwarded.push(...takeReady(out));
+            const rest = source.newReceiver();
+            const upstream: number[] = [];
+            while (upstream.length + forwarded.length < count) {
+              const r = rest.tryReceive();
+              if (!r.ok) break;
+              upstream.push(r.message);
+            }
+            await Promise.all(sends);
+            expect(pipe.error).toBeUndefined();
+            expect([...forwarded, ...upstream]).toEqual(Array.from({ length: count }, (_, n) => n));
+          },
+        ),
+        propertyParameters(150),
+      );
+    });
+
+    it('between rendezvous channels: forwards in order, one message in flight, and every send resolves', async () => {
+      const source = new Anycast<number>({ maxsize: 0 });
+      const target = new Anycast<number>({ maxsize: 0 });
+      const pipe = new Pipe(source.newReceiver(), target.newSender());
+      pipe.start();
+      const sender = source.newSender();
+      const sends = range(4).map((n) => track(sender.send(n)));
+      await flushMicrotasks();
+      // The pipe took 0 and waits for a taker downstream; 1 is not taken yet.
+      expect(sends.map((sent) => sent.current().state)).toEqual(['fulfilled', 'pending', 'pending', 'pending']);
+      const out = target.newReceiver();
+      expect(await receiveMany(out, 4)).toEqual(range(4));
+      await flushMicrotasks();
+      expect(sends.every((sent) => sent.current().state === 'fulfilled')).toBe(true);
+      await pipe.stop();
+      expect(pipe.error).toBeUndefined();
+    });
+
+    it("the target sender closed while the pipe's send waits for room: the pipe ends with SenderClosedError, stop() resolves, nothing more is taken", async () => {
+      const source = new Anycast<number>();
+      const target = new Anycast<number>({ maxsize: 0 });
+      const targetSender = target.newSender();
+      const pipe = new Pipe(source.newReceiver(), targetSender);
+      pipe.start();
+      const sender = source.newSender();
+      await sender.send(1);
+      await sender.send(2);
+      await flushMicrotasks();
+      targetSender.close();
+      await pipe.stop();
+      expect(pipe.error).toBeInstanceOf(SenderClosedError);
+      expect(capture.warnings).toHaveLength(1);
+      expect(source.size).toBe(1);
+    });
+
+    it('a oneshot as its source: forwards the one message, then ends cleanly', async () => {
+      const [reply, replies] = oneshot<string>();
+      const target = new Anycast<string>();
+      const pipe = new Pipe(replies, target.newSender());
+      pipe.start();
+      await reply.send('done');
+      await flushMicrotasks();
+      await pipe.stop();
+      expect(pipe.error).toBeUndefined();
+      expect(takeReady(target.newReceiver())).toEqual(['done']);
     });
   });
 

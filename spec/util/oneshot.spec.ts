@@ -1,4 +1,5 @@
 import { expectTypeOf } from 'expect-type';
+import fc from 'fast-check';
 import type { OneshotSender } from 'rx-channels';
 import {
   ChannelClosedError,
@@ -11,7 +12,8 @@ import {
 } from 'rx-channels';
 import { Timer } from 'rx-channels/util';
 import { firstValueFrom, toArray } from 'rxjs';
-import { flushMicrotasks, reasonOf, thrownBy, track } from '../helpers/async';
+import { abortListenerCount, flushMicrotasks, reasonOf, thrownBy, track } from '../helpers/async';
+import { propertyParameters } from '../helpers/properties';
 import { drain } from '../helpers/receivers';
 
 describe('oneshot()', () => {
@@ -133,6 +135,53 @@ describe('oneshot()', () => {
     }
   });
 
+  describe('attacks on "exactly one message"', () => {
+    it('a send from inside the map() callback the first send runs (a waiting receive) is SenderClosedError', async () => {
+      const [sender, receiver] = oneshot<number>();
+      const second: Promise<void>[] = [];
+      const first = receiver
+        .map((n) => {
+          // Runs in the first send's call stack: the waiting receive() consumes there and then.
+          second.push(sender.send(n + 1));
+          return n;
+        })
+        .receive();
+      await sender.send(1);
+      expect(await first).toBe(1);
+      expect(second).toHaveLength(1);
+      expect(await reasonOf(second[0] as Promise<void>)).toBeInstanceOf(SenderClosedError);
+      expect(await drain(receiver)).toEqual([]);
+    });
+
+    it('a trySend() from inside a subscriber of the first message throws SenderClosedError', () => {
+      const [sender, receiver] = oneshot<number>();
+      const seen: number[] = [];
+      const errors: unknown[] = [];
+      receiver.subscribe((n) => {
+        seen.push(n);
+        errors.push(thrownBy(() => sender.trySend(n + 1)));
+      });
+      expect(sender.trySend(1)).toBe(true);
+      expect(seen).toEqual([1]);
+      expect(errors[0]).toBeInstanceOf(SenderClosedError);
+      expect(sender.isClosed).toBe(true);
+    });
+
+    it("close() from inside the first send's delivery still delivers that one message", async () => {
+      const [sender, receiver] = oneshot<number>();
+      const first = receiver
+        .map((n) => {
+          sender.close();
+          return n;
+        })
+        .receive();
+      await sender.send(1);
+      expect(await first).toBe(1);
+      expect(sender.isClosed).toBe(true);
+      expect(await drain(receiver)).toEqual([]);
+    });
+  });
+
   it('refuses bad options with errors naming them', () => {
     expect(() => oneshot(5 as never)).toThrow(TypeError);
     expect(() => oneshot({ name: 3 as never })).toThrow('`name`');
@@ -150,5 +199,64 @@ describe('oneshot()', () => {
     expectTypeOf(sender).toMatchTypeOf<Sender<number>>();
     expectTypeOf(receiver).toEqualTypeOf<Receiver<number>>();
     expect(sender).toBeInstanceOf(Sender);
+  });
+});
+
+describe('oneshot() (fast-check): waits aborted, the message sent or the sender closed, at random points', () => {
+  type Step = 'wait' | 'abort' | 'send' | 'close' | 'tick';
+  it('the one message is received exactly once when sent, else the receiver stops; no listener is left', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom<Step>('wait', 'wait', 'abort', 'send', 'close', 'tick'), { maxLength: 10 }),
+        async (steps) => {
+          const [sender, receiver] = oneshot<string>();
+          const controllers: AbortController[] = [];
+          const waits: Promise<{ got?: string; error?: unknown }>[] = [];
+          let sent = false;
+          for (const step of steps) {
+            if (step === 'wait') {
+              const controller = new AbortController();
+              controllers.push(controller);
+              waits.push(
+                receiver.receive({ signal: controller.signal }).then(
+                  (got) => ({ got }),
+                  (error: unknown) => ({ error }),
+                ),
+              );
+            } else if (step === 'abort') {
+              controllers.find((controller) => !controller.signal.aborted)?.abort(new Error('aborted'));
+            } else if (step === 'send') {
+              const canSend = !sender.isClosed;
+              const outcome = await sender.send('reply').then(
+                () => true,
+                (error: unknown) => {
+                  expect(error).toBeInstanceOf(SenderClosedError);
+                  return false;
+                },
+              );
+              expect(outcome).toBe(canSend);
+              sent ||= outcome;
+            } else if (step === 'close') {
+              sender.close();
+            } else {
+              await Promise.resolve();
+            }
+          }
+          sender.close();
+          const results = await Promise.all(waits);
+          const rest = await drain(receiver);
+          const received = [...results.flatMap((r) => (r.got === undefined ? [] : [r.got])), ...rest];
+          expect(received).toEqual(sent ? ['reply'] : []);
+          for (const r of results) {
+            if (r.got === undefined) {
+              const aborted = r.error instanceof Error && r.error.message === 'aborted';
+              if (!aborted) expect(r.error).toBeInstanceOf(ReceiverStoppedError);
+            }
+          }
+          for (const controller of controllers) expect(abortListenerCount(controller.signal)).toBe(0);
+        },
+      ),
+      propertyParameters(200),
+    );
   });
 });
