@@ -113,9 +113,9 @@ export class Broadcast<T> {
 
   constructor(name: string, options: BroadcastOptions = {}) {
     checkOptions('options', options);
-    const { resendLatest = false } = options;
+    const resendLatest = checkBoolean('resendLatest', options.resendLatest, false);
     const autoClose = checkBoolean('autoClose', options.autoClose, false);
-    this._core = new BroadcastCore<T>(this, checkString('name', name), resendLatest === true, autoClose);
+    this._core = new BroadcastCore<T>(this, checkString('name', name), resendLatest, autoClose);
     defineDisposal(this, ASYNC_DISPOSE, closeAsync);
   }
 

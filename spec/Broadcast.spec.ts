@@ -60,6 +60,11 @@ describe('Broadcast', () => {
   afterEach(() => capture.restore());
 
   describe('constructor', () => {
+    it('refuses a resendLatest that is not a boolean with a TypeError naming it', () => {
+      expect(() => new Broadcast('b', { resendLatest: 'yes' as unknown as boolean })).toThrow(TypeError);
+      expect(() => new Broadcast('b', { resendLatest: 'yes' as unknown as boolean })).toThrow('`resendLatest`');
+    });
+
     it('takes a name and starts open, with no receivers', () => {
       const channel = new Broadcast<number>('x');
       expect(channel.name).toBe('x');

@@ -19,6 +19,9 @@ export type OneshotReceiver<T> = Receiver<T>;
 
 let oneshotCount = 0;
 
+/** Closes the inner sender of a OneshotSender that was garbage-collected unsent. */
+const droppedSenders = new FinalizationRegistry<Sender<unknown>>((inner) => inner.close());
+
 /**
  * The sending end of a {@link oneshot} channel: its first `send()` places the message and closes
  * it; any later one rejects with {@link SenderClosedError}.
@@ -105,7 +108,8 @@ export class OneshotSender<T> extends Sender<T> {
  *   rejects with {@link SenderClosedError} and places nothing, also one made from inside the
  *   first send's own delivery (a `map()` callback or subscriber run in its call stack).
  * - **Closing:** the receiver delivers the message, then stops with `ReceiverStoppedError`
- *   (cause `ChannelClosedError`); a sender closed unsent stops the receiver at once. Closing
+ *   (cause `ChannelClosedError`); a sender closed unsent stops the receiver at once, and so does
+ *   one garbage-collected unsent (as tokio's dropped sender), when the collector runs. Closing
  *   the receiver first leaves the sender's one `send()` succeeding: the message is dropped with
  *   the channel, as nobody can take it.
  * - **Cancellation:** an aborted `receive()` takes nothing; the message stays for the next one.
@@ -131,5 +135,10 @@ export function oneshot<T>(options: OneshotOptions = {}): [OneshotSender<T>, One
   checkString('name', name);
   oneshotCount++;
   const channel = new Anycast<T>({ name, maxsize: 1, autoClose: true });
-  return [new OneshotSender(channel.newSender(), name), channel.newReceiver()];
+  const inner = channel.newSender();
+  const sender = new OneshotSender(inner, name);
+  // tokio's oneshot: a sender dropped unsent ends the receiver's wait. Its registration holds
+  // the inner sender, never the OneshotSender, which could then never be collected.
+  droppedSenders.register(sender, inner);
+  return [sender, channel.newReceiver()];
 }

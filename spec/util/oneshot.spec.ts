@@ -15,6 +15,7 @@ import { firstValueFrom, toArray } from 'rxjs';
 import { abortListenerCount, flushMicrotasks, reasonOf, thrownBy, track } from '../helpers/async';
 import { propertyParameters } from '../helpers/properties';
 import { drain } from '../helpers/receivers';
+import { canCollect, collectUntil } from '../helpers/gc';
 
 describe('oneshot()', () => {
   it('delivers one message, then stops with ReceiverStoppedError (cause ChannelClosedError)', async () => {
@@ -180,6 +181,24 @@ describe('oneshot()', () => {
       expect(sender.isClosed).toBe(true);
       expect(await drain(receiver)).toEqual([]);
     });
+  });
+
+  (canCollect ? it : it.skip)(
+    'a sender garbage-collected unsent stops the receiver (tokio’s dropped sender)',
+    async () => {
+      const receiver = (() => oneshot<number>()[1])();
+      const ready = track(receiver.ready());
+      expect(await collectUntil(() => ready.current().state !== 'pending')).toBe(true);
+      expect(ready.current()).toEqual({ state: 'fulfilled', value: false });
+    },
+  );
+
+  (canCollect ? it : it.skip)('a sender kept alive keeps the receiver waiting', async () => {
+    const [sender, receiver] = oneshot<number>();
+    const ready = track(receiver.ready());
+    expect(await collectUntil(() => ready.current().state !== 'pending', 3)).toBe(false);
+    await sender.send(1);
+    expect(await receiver.receive()).toBe(1);
   });
 
   it('refuses bad options with errors naming them', () => {
