@@ -46,8 +46,9 @@ export interface ServeOptions {
  * parked on the local receiver), so it is served in the call stack of the send.
  */
 class ServedReceiver<T> implements Waker {
-  /** Messages the other side may still be sent. */
-  private credits = 0;
+  /** How many messages the other side allowed in all (its `want { upTo }`), and how many were sent. */
+  private limit = 0;
+  private sent = 0;
   /** Sent and not acknowledged, oldest first (an Anycast's; a Broadcast's are not kept). */
   private readonly held = new Deque<T>();
   private parked = false;
@@ -61,13 +62,16 @@ class ServedReceiver<T> implements Waker {
     private readonly local: Receiver<T>,
   ) {}
 
-  want(count: number): void {
-    this.credits += count;
-    this.pump();
+  want(upTo: number): void {
+    // A total, not an increment: what was sent and is still on its way counts against it.
+    if (Number.isSafeInteger(upTo)) {
+      this.limit = upTo;
+      this.pump();
+    }
   }
 
   unwant(): void {
-    this.credits = 0;
+    this.limit = this.sent;
     this.unpark();
   }
 
@@ -110,7 +114,7 @@ class ServedReceiver<T> implements Waker {
     }
     const batch: T[] = [];
     let stop: unknown;
-    while (this.credits > 0) {
+    while (this.sent < this.limit) {
       let state = this.local._poll();
       if (state === PENDING) {
         state = this.local._park(this);
@@ -130,7 +134,7 @@ class ServedReceiver<T> implements Waker {
         if (this.channel instanceof Anycast) {
           this.held.push(message);
         }
-        this.credits--;
+        this.sent++;
       }
     }
     if (batch.length > 0) {
@@ -157,6 +161,8 @@ class Connection {
   readonly link: Link;
   private readonly receivers = new Map<number, ServedReceiver<unknown>>();
   private readonly senders = new Map<number, Sender<unknown>>();
+  /** Senders the other side made for a name not served: their sends fail naming it. */
+  private readonly unknownSenders = new Map<number, string>();
   /** Sends waiting for room, by id: aborted by `cancel` or when the connection ends. */
   private readonly waitingSends = new Map<number, AbortController>();
   private ended = false;
@@ -209,7 +215,8 @@ class Connection {
 
   private beat(): void {
     if (this.missedBeats >= 2) {
-      this.end(false);
+      // Tell it, in case it is only slow: its receivers must drop what was given back here.
+      this.end(true);
       return;
     }
     this.missedBeats++;
@@ -235,7 +242,7 @@ class Connection {
         this.open(rid, message);
         break;
       case 'want':
-        this.receivers.get(rid)?.want(message['n'] as number);
+        this.receivers.get(rid)?.want(message['upTo'] as number);
         break;
       case 'ack':
         this.receivers.get(rid)?.ack();
@@ -258,6 +265,8 @@ class Connection {
         break;
       case 'closeSender':
         this.senders.get(message['sid'] as number)?.close();
+        this.senders.delete(message['sid'] as number);
+        this.unknownSenders.delete(message['sid'] as number);
         break;
       case 'bye':
         this.end(true);
@@ -306,7 +315,9 @@ class Connection {
 
   private makeSender(sid: number, name: string): void {
     const channel = this.channel(name);
-    if (channel !== undefined) {
+    if (channel === undefined) {
+      this.unknownSenders.set(sid, name);
+    } else {
       this.senders.set(sid, channel.newSender());
     }
   }
@@ -314,7 +325,9 @@ class Connection {
   private send(id: number, sid: number, message: unknown): void {
     const sender = this.senders.get(sid);
     if (sender === undefined) {
-      this.link.post('failed', { id, e: toWire(new ChannelsError('No such channel or sender')) });
+      const name = this.unknownSenders.get(sid);
+      const error = name === undefined ? new ChannelsError('No such sender') : this.noSuchChannel(name);
+      this.link.post('failed', { id, e: toWire(error) });
       return;
     }
     let placed: boolean;

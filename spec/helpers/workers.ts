@@ -6,7 +6,15 @@
 import { once } from 'node:events';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { Anycast, type Broadcast } from 'rx-channels';
+import {
+  connectChannels,
+  serveChannels,
+  type ChannelServer,
+  type RemoteChannels,
+  type ServeOptions,
+} from 'rx-channels/worker';
 
 const BOOT = path.join(__dirname, 'workerBoot.mjs');
 const FIXTURES = path.join(__dirname, '..', 'worker', 'fixtures');
@@ -92,4 +100,50 @@ export async function stopAllWorkers(): Promise<void> {
 /** How many workers are running (a spec leaves none). */
 export function liveWorkers(): number {
   return live.size;
+}
+
+/**
+ * Both ends of `rx-channels/worker` in this thread, over a real `MessageChannel` (structured
+ * clone, real port queues, real `close` events), plus `sync()`: one round trip through the
+ * connection (every message posted before, either way, has been handled when it resolves).
+ */
+export function wirePair<C extends Record<string, Anycast<never> | Broadcast<never>>>(
+  channels: C,
+  options: ServeOptions = {},
+): {
+  server: ChannelServer;
+  remote: RemoteChannels<C & { __sync: Anycast<number> }>;
+  port1: MessagePort;
+  port2: MessagePort;
+  sync(): Promise<void>;
+  end(): Promise<void>;
+} {
+  const { port1, port2 } = new MessageChannel();
+  openPorts.add(port1).add(port2);
+  const syncChannel = new Anycast<number>({ name: '__sync', maxsize: 1_000_000 });
+  const server = serveChannels(port1, { ...channels, __sync: syncChannel } as never, options);
+  const remote = connectChannels<C & { __sync: Anycast<number> }>(port2);
+  const syncSender = remote.__sync.newSender();
+  return {
+    server,
+    remote,
+    port1,
+    port2,
+    sync: () => syncSender.send(0),
+    async end() {
+      await remote.close();
+      port1.close();
+      port2.close();
+      openPorts.delete(port1);
+      openPorts.delete(port2);
+    },
+  };
+}
+
+const openPorts = new Set<MessagePort>();
+
+/** Closes the ports of every pair a failed spec did not end (in afterEach). */
+export function closeAllPairs(): void {
+  for (const port of openPorts) port.close();
+  openPorts.clear();
 }
