@@ -11,14 +11,28 @@ import type { Receiver } from '../Receiver';
 import type { Sender } from '../Sender';
 
 /**
- * The channels a {@link ChannelServer} serves, by the name the other threads use.
+ * The channels a {@link ChannelServer} serves, by the name the other threads use: `C` checked
+ * field by field, each an `Anycast` or a `Broadcast` of its own message type (a channel class is
+ * invariant in its message type, so no single `Anycast<unknown>` would accept an
+ * `Anycast<string>`). Used as `C extends ServedChannels<C>`; the same constraint types
+ * `connectChannels<C>()`.
  *
  * @example
  * ```ts
- * const channels: ServedChannels = { jobs: new Anycast<string>(), prices: new Broadcast<number>('prices') };
+ * const channels = { jobs: new Anycast<string>(), prices: new Broadcast<number>('prices') };
+ * const checked: ServedChannels<typeof channels> = channels;
  * ```
  */
-export type ServedChannels = Readonly<Record<string, Anycast<unknown> | Broadcast<unknown>>>;
+export type ServedChannels<C> = {
+  readonly [K in keyof C]: C[K] extends Anycast<infer T>
+    ? Anycast<T>
+    : C[K] extends Broadcast<infer T>
+      ? Broadcast<T>
+      : Anycast<unknown> | Broadcast<unknown>;
+};
+
+/** What the server looks channels up in. */
+type ChannelTable = Readonly<Record<string, Anycast<unknown> | Broadcast<unknown>>>;
 
 /**
  * Options of {@link serveChannels}.
@@ -171,7 +185,7 @@ class Connection {
 
   constructor(
     port: MessagePortLike,
-    private readonly channels: ServedChannels,
+    private readonly channels: ChannelTable,
     heartbeatMs: number | undefined,
     private readonly onEnd: () => void,
   ) {
@@ -374,7 +388,7 @@ export class ChannelServer {
   #closed = false;
 
   /** @internal */
-  constructor(port: MessagePortLike, channels: ServedChannels, options: ServeOptions) {
+  constructor(port: MessagePortLike, channels: ChannelTable, options: ServeOptions) {
     this.#connection = new Connection(port, channels, options.heartbeatMs, () => {
       this.#closed = true;
     });
@@ -418,9 +432,9 @@ export class ChannelServer {
  * await jobs.newSender().send('build');
  * ```
  */
-export function serveChannels(
+export function serveChannels<C extends ServedChannels<C>>(
   port: MessagePortLike,
-  channels: ServedChannels,
+  channels: C,
   options: ServeOptions = {},
 ): ChannelServer {
   if (!isPortLike(port)) {
@@ -436,5 +450,5 @@ export function serveChannels(
   if (options.heartbeatMs !== undefined) {
     checkPositiveInteger('heartbeatMs', options.heartbeatMs);
   }
-  return new ChannelServer(port, channels, options);
+  return new ChannelServer(port, channels as ChannelTable, options);
 }

@@ -11,6 +11,7 @@ import {
   type Wire,
   type WireError,
 } from '../internal/worker/wire';
+import type { ServedChannels } from './ChannelServer';
 import type { MessagePortLike } from './MessagePortLike';
 import { RemoteReceiver, type RemoteBroadcastReceiverOptions, type RemoteReceiverOptions } from './RemoteReceiver';
 import { RemoteSender, type SendOutcome } from './RemoteSender';
@@ -283,7 +284,7 @@ function remoteChannelName(name: string): object {
  * await remote.close();
  * ```
  */
-export function connectChannels<C extends Readonly<Record<string, Anycast<never> | Broadcast<never>>>>(
+export function connectChannels<C extends ServedChannels<C>>(
   port: MessagePortLike,
 ): RemoteChannels<C> {
   if (!isPortLike(port)) {

@@ -14,6 +14,7 @@ import {
   type ChannelServer,
   type RemoteChannels,
   type ServeOptions,
+  type ServedChannels,
 } from 'rx-channels/worker';
 
 const BOOT = path.join(__dirname, 'workerBoot.mjs');
@@ -107,7 +108,7 @@ export function liveWorkers(): number {
  * clone, real port queues, real `close` events), plus `sync()`: one round trip through the
  * connection (every message posted before, either way, has been handled when it resolves).
  */
-export function wirePair<C extends Record<string, Anycast<never> | Broadcast<never>>>(
+export function wirePair<C extends ServedChannels<C>>(
   channels: C,
   options: ServeOptions = {},
 ): {
@@ -122,7 +123,9 @@ export function wirePair<C extends Record<string, Anycast<never> | Broadcast<nev
   openPorts.add(port1).add(port2);
   const syncChannel = new Anycast<number>({ name: '__sync', maxsize: 1_000_000 });
   const server = serveChannels(port1, { ...channels, __sync: syncChannel } as never, options);
-  const remote = connectChannels<C & { __sync: Anycast<number> }>(port2);
+  const remote = connectChannels<Record<string, Anycast<number>>>(port2) as unknown as RemoteChannels<
+    C & { __sync: Anycast<number> }
+  >;
   const syncSender = remote.__sync.newSender();
   return {
     server,

@@ -7,12 +7,12 @@ import {
   SenderClosedError,
   SenderError,
 } from 'rx-channels';
-import { connectChannels, serveChannels } from 'rx-channels/worker';
+import { connectChannels, serveChannels, type ServedChannels } from 'rx-channels/worker';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { reasonOf } from '../helpers/async';
 
 /** Both ends in this thread, over a real MessageChannel (structured clone, real port queues). */
-function wire<C extends Record<string, Anycast<never> | Broadcast<never>>>(channels: C) {
+function wire<C extends ServedChannels<C>>(channels: C) {
   const { port1, port2 } = new MessageChannel();
   const server = serveChannels(port1, channels as never);
   const remote = connectChannels<C>(port2);

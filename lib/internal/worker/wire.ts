@@ -119,7 +119,7 @@ export function link(port: MessagePortLike, receive: (message: Wire) => void, on
     port.on?.('exit', ended);
     port.on?.('close', ended);
   } else {
-    port.addEventListener?.('message', onEvent);
+    port.addEventListener?.('message', onEvent as never);
     port.start?.();
   }
   return {
@@ -141,7 +141,7 @@ export function link(port: MessagePortLike, receive: (message: Wire) => void, on
         port.off?.('exit', ended);
         port.off?.('close', ended);
       } else {
-        port.removeEventListener?.('message', onEvent);
+        port.removeEventListener?.('message', onEvent as never);
       }
     },
   };
