@@ -450,5 +450,5 @@ export function serveChannels<C extends ServedChannels<C>>(
   if (options.heartbeatMs !== undefined) {
     checkPositiveInteger('heartbeatMs', options.heartbeatMs);
   }
-  return new ChannelServer(port, channels as ChannelTable, options);
+  return new ChannelServer(port, channels, options);
 }

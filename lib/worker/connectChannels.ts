@@ -284,9 +284,7 @@ function remoteChannelName(name: string): object {
  * await remote.close();
  * ```
  */
-export function connectChannels<C extends ServedChannels<C>>(
-  port: MessagePortLike,
-): RemoteChannels<C> {
+export function connectChannels<C extends ServedChannels<C>>(port: MessagePortLike): RemoteChannels<C> {
   if (!isPortLike(port)) {
     throw new TypeError('Expected `port` to be a MessagePort, Worker or worker scope');
   }

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import { Anycast, type Broadcast } from 'rx-channels';
+import { Anycast } from 'rx-channels';
 import {
   connectChannels,
   serveChannels,
@@ -43,12 +43,16 @@ export function startWorker(fixture: string, data: Record<string, unknown> = {})
   const worker = new Worker(BOOT, { workerData: { ...data, file } });
   live.add(worker);
   const reports: Report[] = [];
-  const waiting: { match: (report: Report) => boolean; resolve: (report: Report) => void }[] = [];
-  let failure: unknown;
-  const fail = (error: unknown): void => {
+  const waiting: {
+    match: (report: Report) => boolean;
+    resolve: (report: Report) => void;
+    reject: (error: Error) => void;
+  }[] = [];
+  let failure: Error | undefined;
+  const fail = (error: Error): void => {
     failure ??= error;
     for (const waiter of waiting.splice(0)) {
-      (waiter as unknown as { reject?: (e: unknown) => void }).reject?.(error);
+      waiter.reject(error);
     }
   };
   worker.on('message', (data: unknown) => {
@@ -78,7 +82,7 @@ export function startWorker(fixture: string, data: Record<string, unknown> = {})
       if (found !== undefined) return Promise.resolve(found);
       if (failure !== undefined) return Promise.reject(failure);
       return new Promise((resolve, reject) => {
-        waiting.push(Object.assign({ match, resolve }, { reject }));
+        waiting.push({ match, resolve, reject });
       });
     },
     kill: () => stopWorker(worker),

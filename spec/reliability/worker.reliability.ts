@@ -119,7 +119,7 @@ describe('rx-channels/worker with real threads (reliability)', () => {
           const rid = [...spy.sentTo.keys()][0];
           const ackCount = rid === undefined ? 0 : (spy.acks.get(rid) ?? 0);
           // Acknowledgements come in consumption order, which is the order the owner sent in.
-          const acked = rid === undefined ? [] : spy.sentTo.get(rid)!.slice(0, ackCount);
+          const acked = rid === undefined ? [] : (spy.sentTo.get(rid)!.slice(0, ackCount) as number[]);
           // What the victim reported, it had consumed, so acknowledged (the ack is posted first).
           expect(acked.slice(0, reported.length)).toEqual(reported);
           /*

@@ -14,7 +14,7 @@ describe('RemoteReceiver', () => {
   it('holds at most its credit, even when an aborted wait and a new one cross a message on its way', async () => {
     const jobs = new Anycast<string>({ name: 'jobs' });
     const { remote, sync, end } = wirePair({ jobs });
-    const receiver = remote.jobs.newReceiver() as RemoteReceiver<string>;
+    const receiver = remote.jobs.newReceiver();
     const controller = new AbortController();
     const first = receiver.ready({ signal: controller.signal });
     await sync(); // the owner waits for it
@@ -93,7 +93,9 @@ describe('RemoteReceiver', () => {
 
   it('an unknown channel name: the receiver stops with a ChannelsError naming it', async () => {
     const { remote, end } = wirePair({});
-    const receiver = (remote as unknown as Record<string, { newReceiver(): RemoteReceiver<number> }>)['nope']!.newReceiver();
+    const receiver = (remote as unknown as Record<string, { newReceiver(): RemoteReceiver<number> }>)[
+      'nope'
+    ]!.newReceiver();
     const error = await reasonOf(receiver.receive());
     expect(error).toBeInstanceOf(ChannelsError);
     expect((error as Error).message + String((error as Error).cause)).toContain('"nope"');
@@ -104,7 +106,7 @@ describe('RemoteReceiver', () => {
   it('server.close(): what a remote receiver held goes back once, not also to the remote receiver', async () => {
     const jobs = new Anycast<number>({ name: 'jobs' });
     const { remote, server, sync, end } = wirePair({ jobs });
-    const receiver = remote.jobs.newReceiver({ credit: 2 }) as RemoteReceiver<number>;
+    const receiver = remote.jobs.newReceiver({ credit: 2 });
     const sender = jobs.newSender();
     await sender.send(1);
     await sender.send(2);
@@ -126,7 +128,7 @@ describe('RemoteReceiver', () => {
   it('remote.close(): receivers close, what they held goes back, later receivers and sends fail', async () => {
     const jobs = new Anycast<number>({ name: 'jobs' });
     const { remote, server, end } = wirePair({ jobs });
-    const receiver = remote.jobs.newReceiver({ credit: 3 }) as RemoteReceiver<number>;
+    const receiver = remote.jobs.newReceiver({ credit: 3 });
     const sender = jobs.newSender();
     for (const n of [1, 2, 3]) await sender.send(n);
     expect(await receiver.ready()).toBe(true);

@@ -22,7 +22,11 @@ describe('RemoteSender', () => {
     const second = track(local.send('l1'));
     const third = track(r2.send('r2'));
     await sync();
-    expect([first.current().state, second.current().state, third.current().state]).toEqual(['pending', 'pending', 'pending']);
+    expect([first.current().state, second.current().state, third.current().state]).toEqual([
+      'pending',
+      'pending',
+      'pending',
+    ]);
     const receiver = jobs.newReceiver();
     const got: string[] = [];
     for (let n = 0; n < 4; n++) got.push(await receiver.receive());
@@ -125,7 +129,7 @@ describe('RemoteSender', () => {
   it('a message that cannot be cloned rejects at once and sends nothing; trySend() throws SenderError', async () => {
     const jobs = new Anycast<unknown>({ name: 'jobs' });
     const { remote, end } = wirePair({ jobs });
-    const sender = remote.jobs.newSender() as RemoteSender<unknown>;
+    const sender = remote.jobs.newSender();
     expect(((await reasonOf(sender.send(() => 1))) as Error).name).toBe('DataCloneError');
     expect(() => sender.trySend(1)).toThrow(SenderError);
     await sender.send(2);

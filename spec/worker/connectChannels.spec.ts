@@ -20,7 +20,8 @@ afterEach(async () => {
   expect(liveWorkers()).toBe(0);
 });
 
-const got = (name?: string) => (report: Report) => report.kind === 'got' && (name === undefined || report['r'] === name);
+const got = (name?: string) => (report: Report) =>
+  report.kind === 'got' && (name === undefined || report['r'] === name);
 
 /** Every sender's messages, each exactly once; each receiver got each sender's in send order. */
 function expectExactlyOnceInOrder(received: ReadonlyMap<string, Job[]>, senders: Record<string, number>): void {
@@ -36,7 +37,9 @@ function expectExactlyOnceInOrder(received: ReadonlyMap<string, Job[]>, senders:
       last.set(job.s, job.i);
     }
   }
-  const expected = Object.entries(senders).flatMap(([s, count]) => Array.from({ length: count }, (_, i) => `${s}:${i}`));
+  const expected = Object.entries(senders).flatMap(([s, count]) =>
+    Array.from({ length: count }, (_, i) => `${s}:${i}`),
+  );
   expect([...seen].sort()).toEqual(expected.sort());
 }
 
