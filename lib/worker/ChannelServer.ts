@@ -46,7 +46,11 @@ export interface ServeOptions {
   /**
    * Send a heartbeat every `heartbeatMs` milliseconds and detach the connection when two go
    * unanswered: how the owner notices a browser worker that was terminated (browsers give no
-   * event for that; Node's `Worker` `exit` and `MessagePort` `close` are used without it).
+   * event for that; Node's `Worker` `exit` and `MessagePort` `close` are used without it). The
+   * detached side is told (`bye`) and drops what its Anycast receivers held, which went back to
+   * the channels here. Not guaranteed: a thread busy for longer than two beats is detached as if
+   * gone, and a message it consumes before it handles that `bye` was given back too (it can
+   * arrive twice); choose `heartbeatMs` well above the longest synchronous work over there.
    * @defaultValue none
    */
   readonly heartbeatMs?: number | undefined;

@@ -54,12 +54,17 @@ export interface ReceiverLink {
  *
  * ## Guarantees
  * - **Ordering:** the channel's order.
- * - **Buffer:** at most `credit` messages sent ahead and not consumed (default 1), requested only
+ * - **Buffer:** at most `credit` messages sent ahead and not consumed (default 1, counted as a
+ *   running total with the owner, so a withdrawn wait crossing a message on its way never lets
+ *   more arrive), requested only
  *   while a `ready()`, `receive()`, iteration, subscription, `select()` or Merge waits on it.
  * - **Closing:** `close()` gives every message it holds back to the front of an Anycast (in the
  *   owner thread) and stops it at once. When the channel closes, it stops after the messages
  *   it holds, with `ReceiverStoppedError` (cause `ChannelClosedError`).
  * - **When its thread dies:** what it held and had not consumed goes back to the Anycast.
+ * - **When the owner detaches the connection** (`server.close()`, a heartbeat unanswered): what
+ *   it held went back to the Anycast there, so it is dropped here, and the receiver stops with
+ *   `ReceiverStoppedError` (cause `ChannelsError`); a Broadcast receiver keeps and drains its own.
  * - **Cancellation:** an aborted wait withdraws its request; a message already on its way stays
  *   here for the next wait (or goes back on `close()`): neither lost nor duplicated.
  * - **Not guaranteed:** a Broadcast receiver's `size` and `dropped` are the owner's figures as of

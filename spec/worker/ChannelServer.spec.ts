@@ -10,6 +10,7 @@ import {
 import { connectChannels, serveChannels, type ServedChannels } from 'rx-channels/worker';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { reasonOf } from '../helpers/async';
+import { captureWarnings } from '../helpers/logger';
 
 /** Both ends in this thread, over a real MessageChannel (structured clone, real port queues). */
 function wire<C extends ServedChannels<C>>(channels: C) {
@@ -78,6 +79,7 @@ describe('rx-channels/worker over a MessageChannel', () => {
   });
 
   it('a Broadcast reaches remote receivers with their own buffers and dropped counts', async () => {
+    const { restore } = captureWarnings();
     const prices = new Broadcast<number>('prices');
     const { remote, end } = wire({ prices });
     const receiver = remote.prices.newReceiver({ maxsize: 2 });
@@ -89,6 +91,7 @@ describe('rx-channels/worker over a MessageChannel', () => {
     expect(receiver.dropped).toBe(2);
     expect(await receiver.receive()).toBe(4);
     await end();
+    restore();
   });
 });
 

@@ -76,6 +76,28 @@ describe('RemoteSender', () => {
     await end();
   });
 
+  it('sends waiting here behind the window: an aborted one is withdrawn, close() releases the rest', async () => {
+    const jobs = new Anycast<number>({ name: 'jobs', maxsize: 1 });
+    const { remote, sync, end } = wirePair({ jobs });
+    const sender = remote.jobs.newSender();
+    // 1 placed, 64 cross the port and wait at the owner, the rest wait here.
+    const crossing = Array.from({ length: 65 }, (_, n) => track(sender.send(n)));
+    const controller = new AbortController();
+    const queued = sender.send(100, { signal: controller.signal });
+    const last = sender.send(101);
+    await sync();
+    controller.abort('withdrawn');
+    expect(await reasonOf(queued)).toBe('withdrawn');
+    sender.close();
+    expect(await reasonOf(last)).toBeInstanceOf(SenderClosedError);
+    await sync();
+    // The owner released the 64 that waited there (its sender closed); the first was placed.
+    expect(crossing.map((send) => send.current().state)).toEqual(['fulfilled', ...Array(64).fill('rejected')]);
+    expect(jobs.size).toBe(1);
+    expect(await jobs.newReceiver().receive()).toBe(0);
+    await end();
+  });
+
   it('a closed channel: remote sends reject with SenderError (cause ChannelClosedError) naming the remote sender; a blocked one too', async () => {
     const jobs = new Anycast<string>({ name: 'jobs', maxsize: 1 });
     const { remote, sync, end } = wirePair({ jobs });
