@@ -37,10 +37,14 @@ export interface FixtureWorker {
   kill(): Promise<void>;
 }
 
-/** Starts `spec/worker/fixtures/<fixture>.ts` in a new thread with `data` as its `workerData`. */
-export function startWorker(fixture: string, data: Record<string, unknown> = {}): FixtureWorker {
+/** Starts `spec/worker/fixtures/<fixture>.ts` in a new thread with `data` as its `workerData` (transferring `transferList`). */
+export function startWorker(
+  fixture: string,
+  data: Record<string, unknown> = {},
+  transferList: readonly Transferable[] = [],
+): FixtureWorker {
   const file = pathToFileURL(path.join(FIXTURES, `${fixture}.ts`)).href;
-  const worker = new Worker(BOOT, { workerData: { ...data, file } });
+  const worker = new Worker(BOOT, { workerData: { ...data, file }, transferList: [...transferList] as never });
   live.add(worker);
   const reports: Report[] = [];
   const waiting: {

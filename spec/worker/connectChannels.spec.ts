@@ -5,6 +5,7 @@
  * the memory bounds are in spec/reliability/worker.reliability.ts.
  */
 import { Anycast, Broadcast, ChannelClosedError, ReceiverStoppedError } from 'rx-channels';
+import { MessageChannel } from 'node:worker_threads';
 import { serveChannels } from 'rx-channels/worker';
 import { reasonOf } from '../helpers/async';
 import { captureWarnings } from '../helpers/logger';
@@ -128,6 +129,26 @@ describe('rx-channels/worker across worker_threads', () => {
     // h1 asked first (its want precedes h2's on the port) and held 1, 2; h2 held 3, 4, 5. Each
     // give-back goes to the front, in its order: h2's (the later) before h1's, then the rest.
     expect(mine).toEqual([3, 4, 5, 1, 2, 6, 7, 8]);
+  });
+
+  it('over a MessagePort transferred to the worker: its close when the worker is terminated gives back what it held', async () => {
+    const jobs = new Anycast<number>({ name: 'jobs' });
+    const sender = jobs.newSender();
+    for (let n = 1; n <= 4; n++) await sender.send(n);
+    const { port1, port2 } = new MessageChannel();
+    const server = serveChannels(port1, { jobs });
+    const holder = startWorker('agent', { roles: [{ role: 'hold', ch: 'jobs', name: 'h', credit: 3 }], port: port2 }, [
+      port2,
+    ]);
+    await holder.waitFor((r) => r.kind === 'holding');
+    expect(jobs.size).toBe(1);
+    await holder.kill();
+    // Node says 'close' on this end once the other end's thread is gone.
+    while (!server.isClosed) await new Promise((resolve) => setTimeout(resolve, 2));
+    expect(jobs.size).toBe(4);
+    const receiver = jobs.newReceiver();
+    expect([await receiver.receive(), await receiver.receive(), await receiver.receive()]).toEqual([1, 2, 3]);
+    port1.close();
   });
 
   it('Broadcast: receivers in 2 workers, one slow with a small buffer: exact dropped, nothing else lost', async () => {
