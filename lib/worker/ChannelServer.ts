@@ -11,14 +11,28 @@ import type { Receiver } from '../Receiver';
 import type { Sender } from '../Sender';
 
 /**
- * The channels a {@link ChannelServer} serves, by the name the other threads use.
+ * The channels a {@link ChannelServer} serves, by the name the other threads use: `C` checked
+ * field by field, each an `Anycast` or a `Broadcast` of its own message type (a channel class is
+ * invariant in its message type, so no single `Anycast<unknown>` would accept an
+ * `Anycast<string>`). Used as `C extends ServedChannels<C>`; the same constraint types
+ * `connectChannels<C>()`.
  *
  * @example
  * ```ts
- * const channels: ServedChannels = { jobs: new Anycast<string>(), prices: new Broadcast<number>('prices') };
+ * const channels = { jobs: new Anycast<string>(), prices: new Broadcast<number>('prices') };
+ * const checked: ServedChannels<typeof channels> = channels;
  * ```
  */
-export type ServedChannels = Readonly<Record<string, Anycast<unknown> | Broadcast<unknown>>>;
+export type ServedChannels<C> = {
+  readonly [K in keyof C]: C[K] extends Anycast<infer T>
+    ? Anycast<T>
+    : C[K] extends Broadcast<infer T>
+      ? Broadcast<T>
+      : Anycast<unknown> | Broadcast<unknown>;
+};
+
+/** What the server looks channels up in. */
+type ChannelTable = Readonly<Record<string, Anycast<unknown> | Broadcast<unknown>>>;
 
 /**
  * Options of {@link serveChannels}.
@@ -32,7 +46,11 @@ export interface ServeOptions {
   /**
    * Send a heartbeat every `heartbeatMs` milliseconds and detach the connection when two go
    * unanswered: how the owner notices a browser worker that was terminated (browsers give no
-   * event for that; Node's `Worker` `exit` and `MessagePort` `close` are used without it).
+   * event for that; Node's `Worker` `exit` and `MessagePort` `close` are used without it). The
+   * detached side is told (`bye`) and drops what its Anycast receivers held, which went back to
+   * the channels here. Not guaranteed: a thread busy for longer than two beats is detached as if
+   * gone, and a message it consumes before it handles that `bye` was given back too (it can
+   * arrive twice); choose `heartbeatMs` well above the longest synchronous work over there.
    * @defaultValue none
    */
   readonly heartbeatMs?: number | undefined;
@@ -46,8 +64,9 @@ export interface ServeOptions {
  * parked on the local receiver), so it is served in the call stack of the send.
  */
 class ServedReceiver<T> implements Waker {
-  /** Messages the other side may still be sent. */
-  private credits = 0;
+  /** How many messages the other side allowed in all (its `want { upTo }`), and how many were sent. */
+  private limit = 0;
+  private sent = 0;
   /** Sent and not acknowledged, oldest first (an Anycast's; a Broadcast's are not kept). */
   private readonly held = new Deque<T>();
   private parked = false;
@@ -61,13 +80,16 @@ class ServedReceiver<T> implements Waker {
     private readonly local: Receiver<T>,
   ) {}
 
-  want(count: number): void {
-    this.credits += count;
-    this.pump();
+  want(upTo: number): void {
+    // A total, not an increment: what was sent and is still on its way counts against it.
+    if (Number.isSafeInteger(upTo)) {
+      this.limit = upTo;
+      this.pump();
+    }
   }
 
   unwant(): void {
-    this.credits = 0;
+    this.limit = this.sent;
     this.unpark();
   }
 
@@ -110,7 +132,7 @@ class ServedReceiver<T> implements Waker {
     }
     const batch: T[] = [];
     let stop: unknown;
-    while (this.credits > 0) {
+    while (this.sent < this.limit) {
       let state = this.local._poll();
       if (state === PENDING) {
         state = this.local._park(this);
@@ -130,7 +152,7 @@ class ServedReceiver<T> implements Waker {
         if (this.channel instanceof Anycast) {
           this.held.push(message);
         }
-        this.credits--;
+        this.sent++;
       }
     }
     if (batch.length > 0) {
@@ -157,6 +179,8 @@ class Connection {
   readonly link: Link;
   private readonly receivers = new Map<number, ServedReceiver<unknown>>();
   private readonly senders = new Map<number, Sender<unknown>>();
+  /** Senders the other side made for a name not served: their sends fail naming it. */
+  private readonly unknownSenders = new Map<number, string>();
   /** Sends waiting for room, by id: aborted by `cancel` or when the connection ends. */
   private readonly waitingSends = new Map<number, AbortController>();
   private ended = false;
@@ -165,7 +189,7 @@ class Connection {
 
   constructor(
     port: MessagePortLike,
-    private readonly channels: ServedChannels,
+    private readonly channels: ChannelTable,
     heartbeatMs: number | undefined,
     private readonly onEnd: () => void,
   ) {
@@ -209,7 +233,8 @@ class Connection {
 
   private beat(): void {
     if (this.missedBeats >= 2) {
-      this.end(false);
+      // Tell it, in case it is only slow: its receivers must drop what was given back here.
+      this.end(true);
       return;
     }
     this.missedBeats++;
@@ -235,7 +260,7 @@ class Connection {
         this.open(rid, message);
         break;
       case 'want':
-        this.receivers.get(rid)?.want(message['n'] as number);
+        this.receivers.get(rid)?.want(message['upTo'] as number);
         break;
       case 'ack':
         this.receivers.get(rid)?.ack();
@@ -258,6 +283,8 @@ class Connection {
         break;
       case 'closeSender':
         this.senders.get(message['sid'] as number)?.close();
+        this.senders.delete(message['sid'] as number);
+        this.unknownSenders.delete(message['sid'] as number);
         break;
       case 'bye':
         this.end(true);
@@ -306,7 +333,9 @@ class Connection {
 
   private makeSender(sid: number, name: string): void {
     const channel = this.channel(name);
-    if (channel !== undefined) {
+    if (channel === undefined) {
+      this.unknownSenders.set(sid, name);
+    } else {
       this.senders.set(sid, channel.newSender());
     }
   }
@@ -314,7 +343,9 @@ class Connection {
   private send(id: number, sid: number, message: unknown): void {
     const sender = this.senders.get(sid);
     if (sender === undefined) {
-      this.link.post('failed', { id, e: toWire(new ChannelsError('No such channel or sender')) });
+      const name = this.unknownSenders.get(sid);
+      const error = name === undefined ? new ChannelsError('No such sender') : this.noSuchChannel(name);
+      this.link.post('failed', { id, e: toWire(error) });
       return;
     }
     let placed: boolean;
@@ -361,7 +392,7 @@ export class ChannelServer {
   #closed = false;
 
   /** @internal */
-  constructor(port: MessagePortLike, channels: ServedChannels, options: ServeOptions) {
+  constructor(port: MessagePortLike, channels: ChannelTable, options: ServeOptions) {
     this.#connection = new Connection(port, channels, options.heartbeatMs, () => {
       this.#closed = true;
     });
@@ -405,9 +436,9 @@ export class ChannelServer {
  * await jobs.newSender().send('build');
  * ```
  */
-export function serveChannels(
+export function serveChannels<C extends ServedChannels<C>>(
   port: MessagePortLike,
-  channels: ServedChannels,
+  channels: C,
   options: ServeOptions = {},
 ): ChannelServer {
   if (!isPortLike(port)) {

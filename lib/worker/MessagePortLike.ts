@@ -15,10 +15,14 @@ export interface MessagePortLike {
   on?(event: 'message' | 'exit' | 'close', listener: (data: unknown) => void): unknown;
   /** Node: stops listening (lets the thread exit). */
   off?(event: 'message' | 'exit' | 'close', listener: (data: unknown) => void): unknown;
-  /** Browsers (and a Node `MessagePort` used as an EventTarget). */
-  addEventListener?(type: 'message', listener: (event: { readonly data: unknown }) => void): void;
+  /**
+   * Browsers (and a Node `MessagePort` used as an EventTarget): called with a listener of
+   * `MessageEvent`s. The listener's type is `never` so that every platform's own signature fits
+   * (a Node `MessagePort`'s takes DOM-less `Event` listeners, which a `{ data }` listener does not).
+   */
+  addEventListener?(type: 'message', listener: never): void;
   /** Browsers: stops listening. */
-  removeEventListener?(type: 'message', listener: (event: { readonly data: unknown }) => void): void;
+  removeEventListener?(type: 'message', listener: never): void;
   /** A browser `MessagePort` delivers nothing before `start()` when listened to with `addEventListener`. */
   start?(): void;
 }

@@ -54,12 +54,17 @@ export interface ReceiverLink {
  *
  * ## Guarantees
  * - **Ordering:** the channel's order.
- * - **Buffer:** at most `credit` messages sent ahead and not consumed (default 1), requested only
+ * - **Buffer:** at most `credit` messages sent ahead and not consumed (default 1, counted as a
+ *   running total with the owner, so a withdrawn wait crossing a message on its way never lets
+ *   more arrive), requested only
  *   while a `ready()`, `receive()`, iteration, subscription, `select()` or Merge waits on it.
  * - **Closing:** `close()` gives every message it holds back to the front of an Anycast (in the
  *   owner thread) and stops it at once. When the channel closes, it stops after the messages
  *   it holds, with `ReceiverStoppedError` (cause `ChannelClosedError`).
  * - **When its thread dies:** what it held and had not consumed goes back to the Anycast.
+ * - **When the owner detaches the connection** (`server.close()`, a heartbeat unanswered): what
+ *   it held went back to the Anycast there, so it is dropped here, and the receiver stops with
+ *   `ReceiverStoppedError` (cause `ChannelsError`); a Broadcast receiver keeps and drains its own.
  * - **Cancellation:** an aborted wait withdraws its request; a message already on its way stays
  *   here for the next wait (or goes back on `close()`): neither lost nor duplicated.
  * - **Not guaranteed:** a Broadcast receiver's `size` and `dropped` are the owner's figures as of
@@ -74,8 +79,14 @@ export interface ReceiverLink {
  */
 export class RemoteReceiver<T> extends Receiver<T> {
   private readonly buffer = new Deque<T>();
-  /** Credit granted and not yet filled. */
-  private requested = 0;
+  /**
+   * The credit is counted from the start, not in increments: `granted` is how many messages in all
+   * the owner may have sent this receiver, `received` how many arrived. A withdrawn credit
+   * (`unwant`) crossing messages already on their way is then never granted twice: the next
+   * `want` names a total the owner compares with what it sent, in flight or not.
+   */
+  private granted = 0;
+  private received = 0;
   private closed = false;
   /** Why the owner said it will send nothing more (after what this thread holds). */
   private stopError: Error | undefined;
@@ -86,7 +97,7 @@ export class RemoteReceiver<T> extends Receiver<T> {
   constructor(
     private readonly connection: ReceiverLink,
     /** @internal */ readonly _rid: number,
-    private readonly channelName: string,
+    /** @internal */ readonly _channelName: string,
     private readonly credit: number,
   ) {
     super(PROTOCOL_VERSION);
@@ -138,14 +149,14 @@ export class RemoteReceiver<T> extends Receiver<T> {
     }
     this.closed = true;
     this.buffer.clear();
-    this.requested = 0;
+    this.granted = this.received;
     this.connection.post('close', { rid: this._rid });
     this._wake();
   }
 
   /** `RemoteReceiver:<channel>`. */
   override toString(): string {
-    return `RemoteReceiver:${this.channelName}`;
+    return `RemoteReceiver:${this._channelName}`;
   }
 
   /** @internal */
@@ -164,8 +175,9 @@ export class RemoteReceiver<T> extends Receiver<T> {
 
   /** @internal Nobody waits any more: withdraw the credit left. */
   protected override _idle(): void {
-    if (this.requested > 0 && !this.closed) {
-      this.requested = 0;
+    if (this.granted > this.received && !this.closed && this.stopError === undefined) {
+      // What is on its way still arrives (and counts); the owner sends nothing more.
+      this.granted = this.received;
       this.connection.post('unwant', { rid: this._rid });
     }
   }
@@ -178,7 +190,7 @@ export class RemoteReceiver<T> extends Receiver<T> {
     for (const message of list) {
       this.buffer.push(message);
     }
-    this.requested = Math.max(0, this.requested - list.length);
+    this.received += list.length;
     this.ownerSize = size ?? 0;
     this.ownerDropped = dropped ?? 0;
     this._wake();
@@ -189,11 +201,17 @@ export class RemoteReceiver<T> extends Receiver<T> {
     return this.connection.revive(error, this);
   }
 
-  /** @internal The owner will send nothing more; `error` says why. */
-  _stop(error: Error): void {
+  /**
+   * @internal The owner will send nothing more; `error` says why (a `ReceiverStoppedError`, or
+   * the cause of one). With `discard`, what this receiver holds is dropped here: the owner gave
+   * it back to its Anycast when it detached the connection, and it must not arrive twice.
+   */
+  _stop(error: Error, discard = false): void {
+    if (discard) {
+      this.buffer.clear();
+    }
     if (this.stopError === undefined) {
-      this.stopError = error;
-      this.requested = 0;
+      this.stopError = error instanceof ReceiverStoppedError ? error : new ReceiverStoppedError(this, { cause: error });
       this._wake();
     }
   }
@@ -202,12 +220,13 @@ export class RemoteReceiver<T> extends Receiver<T> {
     if (this.closed || this.stopError !== undefined) {
       return;
     }
-    const outstanding = this.requested + this.buffer.length;
+    const outstanding = Math.max(0, this.granted - this.received) + this.buffer.length;
     const need = this.credit - outstanding;
     // Refill at half the credit, not one by one: one request per half-window of messages.
     if (need > 0 && (outstanding === 0 || need * 2 >= this.credit)) {
-      this.requested += need;
-      this.connection.post('want', { rid: this._rid, n: need });
+      // A total: messages still on its way after an `unwant` count against it at the owner.
+      this.granted = this.received + this.credit - this.buffer.length;
+      this.connection.post('want', { rid: this._rid, upTo: this.granted });
     }
   }
 }

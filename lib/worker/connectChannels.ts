@@ -11,6 +11,7 @@ import {
   type Wire,
   type WireError,
 } from '../internal/worker/wire';
+import type { ServedChannels } from './ChannelServer';
 import type { MessagePortLike } from './MessagePortLike';
 import { RemoteReceiver, type RemoteBroadcastReceiverOptions, type RemoteReceiverOptions } from './RemoteReceiver';
 import { RemoteSender, type SendOutcome } from './RemoteSender';
@@ -92,6 +93,8 @@ class ClientConnection {
   private readonly receivers = new Map<number, RemoteReceiver<unknown>>();
   private readonly senders = new Set<RemoteSender<unknown>>();
   private closing: { promise: Promise<void>; resolve: () => void } | undefined;
+  /** The kind of each served channel, from `welcome` (which precedes every `msgs`). */
+  private kinds: Readonly<Record<string, string>> = {};
 
   constructor(port: MessagePortLike) {
     this.link = link(
@@ -114,7 +117,12 @@ class ClientConnection {
     const rid = this.newId();
     const receiver = new RemoteReceiver<T>(
       {
-        post: (type, fields) => this.post(type, fields),
+        post: (type, fields) => {
+          if (type === 'close') {
+            this.receivers.delete(rid);
+          }
+          this.post(type, fields);
+        },
         revive: (error, subject) => fromWire(error, { receiver: subject, channel: remoteChannelName(channel) }),
       },
       rid,
@@ -177,6 +185,9 @@ class ClientConnection {
 
   private receive(message: Wire): void {
     switch (message.t) {
+      case 'welcome':
+        this.kinds = (message['channels'] as Record<string, string> | undefined) ?? {};
+        break;
       case 'msgs': {
         const receiver = this.receivers.get(message['rid'] as number);
         receiver?._deliver(
@@ -208,7 +219,9 @@ class ClientConnection {
         );
         break;
       case 'bye':
-        this.fail(new ChannelsError('The connection was closed'));
+        // The owner detached this connection and gave back to each Anycast what our receivers
+        // held: they must not deliver it too.
+        this.fail(new ChannelsError('The connection was closed by the owner thread'), true);
         break;
     }
   }
@@ -228,15 +241,16 @@ class ClientConnection {
   }
 
   /** The connection is gone: everything still waiting fails with `failure`; receivers stop after what they hold. */
-  private fail(failure: Error): void {
+  private fail(failure: Error, givenBack = false): void {
     if (this.failure !== undefined) {
       return;
     }
     this.failure = failure;
     this.link.detach();
     for (const receiver of this.receivers.values()) {
-      receiver._stop(failure);
+      receiver._stop(failure, givenBack && this.kinds[receiver._channelName] === 'anycast');
     }
+    this.receivers.clear();
     for (const sender of this.senders) {
       sender._fail(failure);
     }
@@ -270,9 +284,7 @@ function remoteChannelName(name: string): object {
  * await remote.close();
  * ```
  */
-export function connectChannels<C extends Readonly<Record<string, Anycast<never> | Broadcast<never>>>>(
-  port: MessagePortLike,
-): RemoteChannels<C> {
+export function connectChannels<C extends ServedChannels<C>>(port: MessagePortLike): RemoteChannels<C> {
   if (!isPortLike(port)) {
     throw new TypeError('Expected `port` to be a MessagePort, Worker or worker scope');
   }

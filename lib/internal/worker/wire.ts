@@ -10,13 +10,18 @@
  * Client → server:
  * - `hello {}`: the first message of a connection.
  * - `open { rid, ch, name?, maxsize? }`: make a receiver of channel `ch` in the owner thread.
- * - `want { rid, n }`: someone waits on receiver `rid`: it may be sent `n` more messages (credit).
+ * - `want { rid, upTo }`: someone waits on receiver `rid`: it may be sent messages until `upTo`
+ *   have been sent to it in all since `open` (credit, as a running total: a message still on its
+ *   way after an `unwant` counts against the next `want`, so the credit is never exceeded).
  * - `ack { rid }`: one message sent to `rid` was consumed (posted inside `consume()`, so a message
  *   the thread took is never given back, and one it did not take always is).
- * - `unwant { rid }`: nobody waits any more: withdraw the credit left (messages already on their
- *   way stay with the receiver, for its next wait or to be given back).
+ * - `unwant { rid }`: nobody waits any more: withdraw the credit left (the owner's total becomes
+ *   what it has sent; messages already on their way stay with the receiver, for its next wait or
+ *   to be given back).
  * - `close { rid }`: the receiver was closed: give back every message sent and not acknowledged.
- * - `send { id, ch, sid, m }`: send `m` through sender `sid` of channel `ch`; answered by
+ * - `sender { sid, ch }`: make a sender of channel `ch` in the owner thread (a name not served
+ *   makes every send of it fail naming the channel).
+ * - `send { id, sid, m }`: send `m` through sender `sid`; answered by
  *   `sent { id }` once placed or `failed { id, e }`.
  * - `cancel { id }`: the send was aborted: withdraw it if it still waits (`failed { id, aborted }`).
  * - `closeSender { sid }`: the remote sender was closed (its owner-side sender closes too, which
@@ -33,7 +38,9 @@
  *   no such channel); the client stops it after its local messages.
  * - `sent { id }`, `failed { id, e?, aborted? }`: the outcome of a send.
  * - `ping {}`: a heartbeat (with the server's `heartbeatMs` option).
- * - `bye {}`: the server detached this connection (its `close()`, or the answer to a `bye`).
+ * - `bye {}`: the server detached this connection (its `close()`, two heartbeats unanswered, or
+ *   the answer to a `bye`). It gave back to each Anycast what this side held: the client drops
+ *   what its Anycast receivers hold and stops them (`ReceiverStoppedError`, cause `ChannelsError`).
  *
  * Errors travel as {@link WireError}: the library's class name, message and `cause` chain; the
  * receiving side rebuilds the library's own classes, naming its own (remote) sender or receiver.
@@ -112,7 +119,7 @@ export function link(port: MessagePortLike, receive: (message: Wire) => void, on
     port.on?.('exit', ended);
     port.on?.('close', ended);
   } else {
-    port.addEventListener?.('message', onEvent);
+    port.addEventListener?.('message', onEvent as never);
     port.start?.();
   }
   return {
@@ -134,7 +141,7 @@ export function link(port: MessagePortLike, receive: (message: Wire) => void, on
         port.off?.('exit', ended);
         port.off?.('close', ended);
       } else {
-        port.removeEventListener?.('message', onEvent);
+        port.removeEventListener?.('message', onEvent as never);
       }
     },
   };
