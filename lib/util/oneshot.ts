@@ -20,7 +20,7 @@ export type OneshotReceiver<T> = Receiver<T>;
 let oneshotCount = 0;
 
 /** Closes the inner sender of a OneshotSender that was garbage-collected unsent. */
-const droppedSenders = new FinalizationRegistry<Sender<unknown>>((inner) => inner.close());
+const droppedSenders = new FinalizationRegistry<{ close(): void }>((inner) => inner.close());
 
 /**
  * The sending end of a {@link oneshot} channel: its first `send()` places the message and closes
