@@ -225,7 +225,9 @@ function workerTerminate(): Promise<string> {
       await sender.send({ from: 'a', n });
     }
     const worker = spawnWorker('hold', 'h1', errors);
-    const server = serveChannels(worker, served({ jobs, results }), { heartbeatMs: 50 });
+    // 100 ms, not less: the server counts missed beats from here, before the worker has loaded and
+    // said hello, and detaches it silently after three (reported as a bug of lib/worker).
+    const server = serveChannels(worker, served({ jobs, results }), { heartbeatMs: 100 });
     const [holding] = await collect(results, (so) => so.length === 1);
     expectEqual(holding, { kind: 'holding', worker: 'h1', size: 2 });
     worker.terminate();
@@ -239,7 +241,7 @@ function workerTerminate(): Promise<string> {
       { order, noticedAtOnce, closed: server.isClosed },
       { order: [3, 1, 2], noticedAtOnce: false, closed: true },
     );
-    return `held 2, given back after ${noticedAfter} ms (heartbeatMs 50)`;
+    return `held 2, given back after ${noticedAfter} ms (heartbeatMs 100)`;
   });
 }
 
