@@ -107,7 +107,9 @@ function benchFor(row: Row, settings: RunSettings): Bench {
       ? { timestampProvider: { name: 'cpuUsage', fn: cpuMilliseconds, fromMs: (ms: number) => ms, toMs: Number } }
       : {}),
   });
-  bench.add(row.name, row.run, { beforeEach: settle });
+  // `async: true`: without it tinybench calls the task once more, un-awaited, to find out whether
+  // it returns a promise; that extra run of an async row overlapped the warm-up runs of the others.
+  bench.add(row.name, row.run, { beforeEach: settle, async: true });
   return bench;
 }
 
