@@ -15,6 +15,8 @@ export interface Row {
   readonly operations?: number;
   /** Extra text for the row's notes column (for example delivered and dropped counts). */
   readonly note?: () => string;
+  /** The name of another row of the table this one is also compared to, in its notes. */
+  readonly compareTo?: string;
 }
 
 /** One table: the rows measure the same work, `operations` of it per run. */
@@ -25,6 +27,8 @@ export interface Workload {
   readonly description: string;
   readonly operations: number;
   readonly rows: readonly Row[];
+  /** The clock of this table when not the run's (`wall` for work spread over several threads). */
+  readonly clock?: 'cpu' | 'wall';
 }
 
 export interface RowResult {
@@ -34,6 +38,7 @@ export interface RowResult {
   readonly rates: readonly number[];
   readonly median: number;
   readonly note: string;
+  readonly compareTo?: string | undefined;
 }
 
 export interface TableResult {
@@ -102,7 +107,9 @@ function benchFor(row: Row, settings: RunSettings): Bench {
       ? { timestampProvider: { name: 'cpuUsage', fn: cpuMilliseconds, fromMs: (ms: number) => ms, toMs: Number } }
       : {}),
   });
-  bench.add(row.name, row.run, { beforeEach: settle });
+  // `async: true`: without it tinybench calls the task once more, un-awaited, to find out whether
+  // it returns a promise; that extra run of an async row overlapped the warm-up runs of the others.
+  bench.add(row.name, row.run, { beforeEach: settle, async: true });
   return bench;
 }
 
@@ -130,6 +137,7 @@ function rowResult(workload: Workload, row: Row, durations: readonly number[]): 
     rates,
     median: median(rates),
     note: notes.filter(Boolean).join('; '),
+    compareTo: row.compareTo,
   };
 }
 
@@ -138,7 +146,8 @@ function rowResult(workload: Workload, row: Row, durations: readonly number[]): 
  * runs once, so that a change in the machine's load hits all rows alike, not one row's samples.
  */
 export async function measureWorkload(workload: Workload, settings: RunSettings): Promise<TableResult> {
-  const benches = workload.rows.map((row) => benchFor(row, settings));
+  const clock = workload.clock ?? settings.clock;
+  const benches = workload.rows.map((row) => benchFor(row, { ...settings, clock }));
   for (const row of workload.rows) {
     collectGarbage();
     await row.run();
@@ -183,7 +192,9 @@ export function formatTable(table: TableResult): string {
     const range = `${formatRate(row.rates[0] as number)}–${formatRate(row.rates[row.rates.length - 1] as number)}`;
     const ratio = (row.median / baselineMedian).toFixed(2);
     const name = row.baseline ? `**${row.name}**` : row.name;
-    lines.push(`| ${name} | ${formatRate(row.median)} | ${range} | ${ratio} | ${row.note} |`);
+    const other = rows.find((candidate) => candidate.name === row.compareTo);
+    const note = [other === undefined ? '' : `${(row.median / other.median).toFixed(2)}× ${other.name}`, row.note];
+    lines.push(`| ${name} | ${formatRate(row.median)} | ${range} | ${ratio} | ${note.filter(Boolean).join('; ')} |`);
   }
   return lines.join('\n');
 }

@@ -18,6 +18,7 @@ import { memoryTable } from './workloads/memory.mjs';
 import { observableWorkloads } from './workloads/observable.mjs';
 import { selectWorkloads } from './workloads/select.mjs';
 import { timerWorkloads } from './workloads/timer.mjs';
+import { workerWorkloads } from './workloads/worker.mjs';
 
 function allWorkloads(config: BenchConfig): Workload[] {
   return [
@@ -28,6 +29,7 @@ function allWorkloads(config: BenchConfig): Workload[] {
     ...observableWorkloads(config),
     ...selectWorkloads(config),
     ...timerWorkloads(config),
+    ...workerWorkloads(config),
   ];
 }
 

@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export type RxChannels = typeof import('rx-channels');
 export type RxChannelsUtil = typeof import('rx-channels/util');
+export type RxChannelsWorker = typeof import('rx-channels/worker');
 
 const distDirectory = fileURLToPath(new URL('../dist/', import.meta.url));
 
@@ -21,3 +22,4 @@ async function loadBuilt<T>(file: string): Promise<T> {
 
 export const rx = await loadBuilt<RxChannels>('index.mjs');
 export const rxUtil = await loadBuilt<RxChannelsUtil>('util.mjs');
+export const rxWorker = await loadBuilt<RxChannelsWorker>('worker.mjs');

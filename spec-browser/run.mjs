@@ -1,16 +1,26 @@
-// The browser test (`npm run test:browser`, after `npm run build`): bundles page.ts with esbuild
-// against the built dist/index.mjs (the package's root entry, rxjs bundled in as an app would),
-// serves it on 127.0.0.1, opens it in headless Chromium (Debian's /usr/bin/chromium, driven by
+// The browser test (`npm run test:browser`, after `npm run build`): bundles page.ts and the Web
+// Worker it starts (worker.ts) with esbuild against the built dist/index.mjs and dist/worker.mjs
+// (the package's root and worker entries, rxjs bundled in as an app would), serves them on 127.0.0.1, opens it in headless Chromium (Debian's /usr/bin/chromium, driven by
 // playwright-core; no browser download) and asserts what the page shows. Prints one line per
 // check and `browser: N passed, M failed`; exits non-zero on any failure.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 
 const root = join(import.meta.dirname, '..');
-const EXPECTED_CHECKS = ['anycast', 'broadcast', 'timer', 'select'];
+const EXPECTED_CHECKS = [
+  'anycast',
+  'broadcast',
+  'timer',
+  'select',
+  'worker anycast',
+  'worker broadcast',
+  'worker terminate',
+  'worker close',
+];
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
   '--headless',
@@ -24,15 +34,22 @@ const CHROMIUM_FLAGS = [
 ];
 const TIMEOUT_MS = 30_000;
 
-/** The page's script; `platform: 'browser'` also makes any `node:*` import in the root entry fail here. */
-async function bundlePage() {
-  const entry = join(root, 'dist', 'index.mjs');
-  if (!existsSync(entry)) {
-    throw new Error('dist/index.mjs is missing: run `npm run build` first');
+/**
+ * The page's script or its worker's (`name`.ts); `platform: 'browser'` also makes any `node:*`
+ * import in the root or worker entry fail here.
+ */
+async function bundle(name) {
+  const entries = { 'rx-channels': 'index.mjs', 'rx-channels/worker': 'worker.mjs' };
+  const alias = {};
+  for (const [specifier, file] of Object.entries(entries)) {
+    alias[specifier] = join(root, 'dist', file);
+    if (!existsSync(alias[specifier])) {
+      throw new Error(`dist/${file} is missing: run \`npm run build\` first`);
+    }
   }
   const result = await build({
-    entryPoints: [join(import.meta.dirname, 'page.ts')],
-    alias: { 'rx-channels': entry },
+    entryPoints: [join(import.meta.dirname, `${name}.ts`)],
+    alias,
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -43,14 +60,15 @@ async function bundlePage() {
   return result.outputFiles[0].contents;
 }
 
-/** Serves the page and its script on an ephemeral port of 127.0.0.1. */
-function serve(script) {
+/** Serves the page, its script and its worker's on an ephemeral port of 127.0.0.1. */
+function serve(script, workerScript) {
   const files = {
     '/': ['text/html', readFileSync(join(import.meta.dirname, 'index.html'))],
     '/page.js': ['text/javascript', script],
+    '/worker.js': ['text/javascript', workerScript],
   };
   const server = createServer((request, response) => {
-    const file = files[request.url ?? ''];
+    const file = files[new URL(request.url ?? '/', 'http://localhost').pathname];
     response.writeHead(file ? 200 : 404, { 'content-type': file ? file[0] : 'text/plain' });
     response.end(file ? file[1] : 'not found');
   });
@@ -98,7 +116,8 @@ function assertions({ results, status, pageErrors }) {
 }
 
 async function main() {
-  const server = await serve(await bundlePage());
+  const started = performance.now();
+  const server = await serve(await bundle('page'), await bundle('worker'));
   try {
     const { port } = server.address();
     const shown = await readPage(`http://127.0.0.1:${port}/`);
@@ -112,6 +131,7 @@ async function main() {
       console.error(`browser: FAIL ${name}: ${problem}`);
     }
     console.log(`browser: ${outcomes.length - failed.length} passed, ${failed.length} failed`);
+    console.log(`browser: took ${((performance.now() - started) / 1000).toFixed(1)} s`);
     console.log(failed.length === 0 ? 'browser test: PASS' : 'browser test: FAIL');
     return failed.length === 0;
   } finally {
