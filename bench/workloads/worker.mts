@@ -13,7 +13,6 @@
  *   against a raw one-way stream posted to the 4 workers.
  */
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import type { Anycast, Broadcast } from 'rx-channels';
 import type { MessagePortLike, ServedChannels } from 'rx-channels/worker';
 import { scaled, type BenchConfig } from '../config.mjs';
 import { check, type Row, type Workload } from '../harness.mjs';
@@ -124,14 +123,9 @@ class WireCount {
   };
 }
 
-/**
- * `channels` and `port` as `serveChannels()` takes them. The casts work around two typing bugs of
- * the worker entry (reported): `Anycast<number>` is not a `ServedChannels`' `Anycast<unknown>`
- * to tsc, and a Node `MessagePort` is not a `MessagePortLike` (its `addEventListener` is the DOM's).
- */
-const served = (channels: Record<string, Anycast<number> | Broadcast<number>>): ServedChannels =>
-  channels as unknown as ServedChannels;
-const portLike = (port: MessagePort): MessagePortLike => port as unknown as MessagePortLike;
+/** `channels` and `port` as `serveChannels()` takes them (identity: kept so that call sites read alike). */
+const served = <C extends ServedChannels<C>>(channels: C): C => channels;
+const portLike = (port: MessagePort): MessagePortLike => port;
 
 async function remoteAnycast(count: number, credit: number, wire: WireCount): Promise<void> {
   const [worker] = await threads(1);
