@@ -51,6 +51,8 @@ export interface ServeOptions {
    * the channels here. Not guaranteed: a thread busy for longer than two beats is detached as if
    * gone, and a message it consumes before it handles that `bye` was given back too (it can
    * arrive twice); choose `heartbeatMs` well above the longest synchronous work over there.
+   * Beats count from the other side's first message (a thread still loading its code cannot
+   * answer), so a browser worker that dies before it connects is not noticed: `close()` it.
    * @defaultValue none
    */
   readonly heartbeatMs?: number | undefined;
@@ -73,11 +75,16 @@ class ServedReceiver<T> implements Waker {
   private released = false;
   private stopped = false;
 
+  /** How many of `held` were counted off the other side's consumed-count (`consumed`). */
+  private counted = 0;
+
   constructor(
     private readonly connection: Link,
     private readonly rid: number,
     private readonly channel: Anycast<T> | Broadcast<T>,
     private readonly local: Receiver<T>,
+    /** The other side's consumed-count in shared memory, when it has one (else it sends `ack`). */
+    private readonly consumed: Int32Array | undefined,
   ) {}
 
   want(upTo: number): void {
@@ -99,6 +106,18 @@ class ServedReceiver<T> implements Waker {
     }
   }
 
+  /** Forgets what the other side consumed since last time, read from the shared count. */
+  private countConsumed(): void {
+    if (this.consumed === undefined) {
+      return;
+    }
+    const consumed = Atomics.load(this.consumed, 0);
+    while (this.counted < consumed) {
+      this.counted++;
+      this.ack();
+    }
+  }
+
   /** The other side closed the receiver, or went away: give back what it did not consume. */
   release(): void {
     if (this.released) {
@@ -106,6 +125,7 @@ class ServedReceiver<T> implements Waker {
     }
     this.released = true;
     this.unpark();
+    this.countConsumed();
     if (this.channel instanceof Anycast && this.held.length > 0) {
       this.channel._giveBack(this.held.toArray());
     }
@@ -130,6 +150,7 @@ class ServedReceiver<T> implements Waker {
     if (this.released || this.parked || this.stopped) {
       return;
     }
+    this.countConsumed();
     const batch: T[] = [];
     let stop: unknown;
     while (this.sent < this.limit) {
@@ -186,6 +207,8 @@ class Connection {
   private ended = false;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private missedBeats = 0;
+  /** Whether the other side said `hello`. */
+  private greeted = false;
 
   constructor(
     port: MessagePortLike,
@@ -232,6 +255,10 @@ class Connection {
   }
 
   private beat(): void {
+    // Beats count from the other side's `hello`: a thread still loading its code cannot answer.
+    if (!this.greeted) {
+      return;
+    }
     if (this.missedBeats >= 2) {
       // Tell it, in case it is only slow: its receivers must drop what was given back here.
       this.end(true);
@@ -254,6 +281,7 @@ class Connection {
     const rid = message['rid'] as number;
     switch (message.t) {
       case 'hello':
+        this.greeted = true;
         this.welcome();
         break;
       case 'open':
@@ -328,7 +356,12 @@ class Connection {
       this.link.post('stopped', { rid, e: toWire(error) });
       return;
     }
-    this.receivers.set(rid, new ServedReceiver(this.link, rid, channel, local));
+    // A tag check, not instanceof: the port builds the array in its own realm (a vm context,
+    // a test runner's sandbox), whose Int32Array is another class.
+    const shared = message['consumed'];
+    const consumed =
+      Object.prototype.toString.call(shared) === '[object Int32Array]' ? (shared as Int32Array) : undefined;
+    this.receivers.set(rid, new ServedReceiver(this.link, rid, channel, local, consumed));
   }
 
   private makeSender(sid: number, name: string): void {

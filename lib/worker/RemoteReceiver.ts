@@ -94,6 +94,12 @@ export class RemoteReceiver<T> extends Receiver<T> {
   private ownerDropped = 0;
 
   /** @internal */
+  /**
+   * @internal How many messages this receiver consumed, in memory shared with the owner thread
+   * (`SharedArrayBuffer`), when the platform has it; `undefined` means `ack` messages.
+   */
+  _consumed: Int32Array | undefined;
+
   constructor(
     private readonly connection: ReceiverLink,
     /** @internal */ readonly _rid: number,
@@ -126,8 +132,15 @@ export class RemoteReceiver<T> extends Receiver<T> {
   consume(): T {
     if (this.buffer.length > 0) {
       const message = this.buffer.shift();
-      // Before the message leaves this call: if the thread dies after, the owner must not give it back.
-      this.connection.post('ack', { rid: this._rid });
+      // Before the message leaves this call: if the thread dies after, the owner must not give it
+      // back. Through shared memory where there is some (one atomic add, seen by the owner at once,
+      // no message); else one `ack` message.
+      const consumed = this._consumed;
+      if (consumed === undefined) {
+        this.connection.post('ack', { rid: this._rid });
+      } else {
+        Atomics.add(consumed, 0, 1);
+      }
       if (this._waited) {
         this.requestCredit();
       }

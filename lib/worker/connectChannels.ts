@@ -134,8 +134,27 @@ class ClientConnection {
       return receiver;
     }
     this.receivers.set(rid, receiver);
-    this.post('open', { rid, ch: channel, name, maxsize });
+    this.open(receiver, { rid, ch: channel, name, maxsize });
     return receiver;
+  }
+
+  /**
+   * Asks the owner for the receiver; with a consumed-count in shared memory where the platform
+   * has `SharedArrayBuffer` (a browser page that is not cross-origin isolated has none) and the
+   * port can carry it, else the receiver acknowledges with `ack` messages.
+   */
+  private open(receiver: RemoteReceiver<unknown>, fields: Record<string, unknown>): void {
+    if (typeof SharedArrayBuffer === 'function') {
+      const consumed = new Int32Array(new SharedArrayBuffer(4));
+      try {
+        this.link.post('open', { ...fields, consumed });
+        receiver._consumed = consumed;
+        return;
+      } catch {
+        // A port that cannot share memory: acknowledge by message.
+      }
+    }
+    this.post('open', fields);
   }
 
   sender<T>(channel: string): RemoteSender<T> {

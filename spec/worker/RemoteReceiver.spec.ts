@@ -158,4 +158,57 @@ describe('RemoteReceiver', () => {
     await end();
     restore();
   });
+
+  describe('without shared memory (a browser page that is not cross-origin isolated)', () => {
+    const shared = globalThis.SharedArrayBuffer;
+    beforeEach(() => {
+      (globalThis as { SharedArrayBuffer?: unknown }).SharedArrayBuffer = undefined;
+    });
+    afterEach(() => {
+      globalThis.SharedArrayBuffer = shared;
+    });
+
+    it('acknowledges by message: a closed receiver gives back exactly what it did not consume', async () => {
+      const jobs = new Anycast<number>({ name: 'jobs' });
+      const { remote, sync, end } = wirePair({ jobs });
+      const receiver = remote.jobs.newReceiver({ credit: 3 });
+      const sender = jobs.newSender();
+      for (const n of [1, 2, 3, 4]) await sender.send(n);
+      expect(await receiver.receive()).toBe(1);
+      await sync();
+      expect(receiver.size).toBe(2);
+      receiver.close();
+      await sync();
+      const local = jobs.newReceiver();
+      expect(await local.receive()).toBe(2);
+      expect(await local.receive()).toBe(3);
+      expect(await local.receive()).toBe(4);
+      expect(jobs.size).toBe(0);
+      await end();
+    });
+  });
+
+  it('with shared memory, acknowledges through the shared count: a closed receiver gives back what it did not consume', async () => {
+    const jobs = new Anycast<number>({ name: 'jobs' });
+    const { remote, sync, end, port2 } = wirePair({ jobs });
+    const posted: string[] = [];
+    const post = port2.postMessage.bind(port2);
+    port2.postMessage = (message: unknown, transfer?: never) => {
+      posted.push((message as { t: string }).t);
+      post(message, transfer);
+    };
+    const receiver = remote.jobs.newReceiver({ credit: 3 });
+    const sender = jobs.newSender();
+    for (const n of [1, 2, 3, 4]) await sender.send(n);
+    expect(await receiver.receive()).toBe(1);
+    expect(await receiver.receive()).toBe(2);
+    await sync();
+    expect(posted).not.toContain('ack');
+    receiver.close();
+    await sync();
+    const local = jobs.newReceiver();
+    expect(await local.receive()).toBe(3);
+    expect(await local.receive()).toBe(4);
+    await end();
+  });
 });

@@ -9,12 +9,16 @@
  *
  * Client → server:
  * - `hello {}`: the first message of a connection.
- * - `open { rid, ch, name?, maxsize? }`: make a receiver of channel `ch` in the owner thread.
+ * - `open { rid, ch, name?, maxsize?, consumed? }`: make a receiver of channel `ch` in the owner
+ *   thread. `consumed`, an `Int32Array` on a `SharedArrayBuffer` where the platform has one, is
+ *   the receiver's consumed-count: `consume()` adds 1 to it atomically, and the owner reads it
+ *   before sending more and when the receiver goes away; such a receiver sends no `ack`.
  * - `want { rid, upTo }`: someone waits on receiver `rid`: it may be sent messages until `upTo`
  *   have been sent to it in all since `open` (credit, as a running total: a message still on its
  *   way after an `unwant` counts against the next `want`, so the credit is never exceeded).
  * - `ack { rid }`: one message sent to `rid` was consumed (posted inside `consume()`, so a message
- *   the thread took is never given back, and one it did not take always is).
+ *   the thread took is never given back, and one it did not take always is), for a receiver
+ *   without a shared consumed-count.
  * - `unwant { rid }`: nobody waits any more: withdraw the credit left (the owner's total becomes
  *   what it has sent; messages already on their way stay with the receiver, for its next wait or
  *   to be given back).
@@ -149,11 +153,12 @@ export function link(port: MessagePortLike, receive: (message: Wire) => void, on
 
 /** `error` as it crosses the port: class name, message, `cause` chain (a few levels). @internal */
 export function toWire(error: unknown, depth = 0): WireError {
-  if (!(error instanceof Error)) {
+  // Duck-typed, not instanceof: a platform error (a DataCloneError) may come from another realm.
+  const { name, message, cause } = (typeof error === 'object' && error !== null ? error : {}) as Partial<Error>;
+  if (typeof name !== 'string' || typeof message !== 'string') {
     return { name: 'Error', message: String(error) };
   }
-  const cause = depth < 4 && error.cause !== undefined ? toWire(error.cause, depth + 1) : undefined;
-  return { name: error.name, message: error.message, cause };
+  return { name, message, cause: depth < 4 && cause !== undefined ? toWire(cause, depth + 1) : undefined };
 }
 
 /** What a rebuilt error names: the remote sender, receiver and channel of this thread. @internal */
