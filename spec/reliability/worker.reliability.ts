@@ -29,10 +29,13 @@ const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 function spyOn(worker: Worker) {
   const sentTo = new Map<number, unknown[]>();
   const acks = new Map<number, number>();
+  /** Receivers that count what they consumed in shared memory instead of sending `ack`. */
+  const consumedCounts = new Map<number, Int32Array>();
   const counts = { sends: 0, answers: 0, maxUnanswered: 0, msgsPosts: 0 };
-  worker.on('message', (data: { rxc?: number; t?: string; rid?: number }) => {
+  worker.on('message', (data: { rxc?: number; t?: string; rid?: number; consumed?: Int32Array }) => {
     if (data?.rxc === undefined) return;
     if (data.t === 'ack') acks.set(data.rid!, (acks.get(data.rid!) ?? 0) + 1);
+    if (data.t === 'open' && data.consumed !== undefined) consumedCounts.set(data.rid!, data.consumed);
     if (data.t === 'send') {
       counts.sends++;
       counts.maxUnanswered = Math.max(counts.maxUnanswered, counts.sends - counts.answers);
@@ -53,7 +56,12 @@ function spyOn(worker: Worker) {
     on: (event, listener) => worker.on(event, listener),
     off: (event, listener) => worker.off(event, listener),
   };
-  return { port, sentTo, acks, counts };
+  /** How many messages receiver `rid` acknowledged: by `ack` messages or its shared count. */
+  const acknowledged = (rid: number): number => {
+    const shared = consumedCounts.get(rid);
+    return shared === undefined ? (acks.get(rid) ?? 0) : Atomics.load(shared, 0);
+  };
+  return { port, sentTo, acknowledged, counts };
 }
 
 async function settledHeap(): Promise<number> {
@@ -117,13 +125,14 @@ describe('rx-channels/worker with real threads (reliability)', () => {
 
           const reported = victim.reports.filter((r) => r.kind === 'got').map((r) => r['m'] as number);
           const rid = [...spy.sentTo.keys()][0];
-          const ackCount = rid === undefined ? 0 : (spy.acks.get(rid) ?? 0);
+          const ackCount = rid === undefined ? 0 : spy.acknowledged(rid);
           // Acknowledgements come in consumption order, which is the order the owner sent in.
           const acked = rid === undefined ? [] : (spy.sentTo.get(rid)!.slice(0, ackCount) as number[]);
           // What the victim reported, it had consumed, so acknowledged (the ack is posted first).
           expect(acked.slice(0, reported.length)).toEqual(reported);
           /*
-           * The one window: consume() posts the ack, and the report is posted in the same
+           * The one window: consume() counts the message as consumed (an atomic add in shared
+           * memory, or an `ack` message), and the report is posted in the same
            * synchronous turn right after it (see the fixture). terminate() can still stop the
            * thread between the two postMessage calls (V8 checks for termination at calls and loop
            * edges). Such a message was consumed, and the owner rightly does not give it back: it
