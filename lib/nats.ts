@@ -13,3 +13,8 @@ export type { NatsReceiverOptions } from './nats/NatsReceiver';
 export { NatsSender } from './nats/NatsSender';
 export { jsonCodec } from './nats/Codec';
 export type { Codec } from './nats/Codec';
+export { NatsBroadcast } from './nats/NatsBroadcast';
+export type { NatsBroadcastOptions } from './nats/NatsBroadcast';
+export { NatsBroadcastReceiver } from './nats/NatsBroadcastReceiver';
+export type { NatsBroadcastReceiverOptions } from './nats/NatsBroadcastReceiver';
+export { NatsPeekable } from './nats/NatsPeekable';

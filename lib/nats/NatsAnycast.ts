@@ -106,7 +106,8 @@ export class NatsAnycast<T> {
       _sealed: () => this.markSealed(),
       consumer: () => (this.consumerPromise ??= this.getConsumer(js)),
       drained: () => this.drained(),
-      streamInfo: () => this.jsm.streams.info(names.stream),
+      closedOnServer: () => this.jsm.streams.info(names.stream).then((info) => info.config.sealed),
+      setups: () => undefined,
       _forget: (receiver) => {
         this.receivers.delete(receiver);
       },
@@ -138,7 +139,7 @@ export class NatsAnycast<T> {
       names = channelNames('NatsAnycast', options.name);
       maxsize = checkCount('maxsize', options.maxsize ?? 10, 1, true);
       ackWaitMs = checkPositiveInteger('ackWaitMs', options.ackWaitMs ?? 30_000);
-      codec = (options.codec ?? jsonCodec);
+      codec = options.codec ?? jsonCodec;
       if (typeof codec.encode !== 'function' || typeof codec.decode !== 'function') {
         throw new TypeError('NatsAnycast.open(): options.codec must have encode() and decode() functions');
       }

@@ -22,8 +22,10 @@ export interface NatsSenderLink {
   readonly closed: boolean;
   /** A send met the sealed stream. */
   _sealed(): void;
-  /** Resolves when the stream exists; rejects with the server's error when it does not. */
-  streamInfo(): Promise<unknown>;
+  /** Whether the channel is closed on the server; rejects with the server's error when the stream is gone. */
+  closedOnServer(): Promise<boolean>;
+  /** What a send must wait for first (receivers of this channel object still being set up), if anything. */
+  setups(): Promise<void> | undefined;
 }
 
 interface PendingSend {
@@ -200,7 +202,21 @@ export class NatsSender<T> extends Sender<T> {
     send.started = true;
     this.busy = true;
     const msgID = `${this.idPrefix}-${++this.counter}`;
-    this.attempt(send, msgID, 0);
+    const setups = this.link.setups();
+    if (setups === undefined) {
+      this.attempt(send, msgID, 0);
+    } else {
+      // A receiver made before this send gets it: wait until its consumer exists on the server.
+      void setups.then(() => {
+        if (send.signal?.aborted) {
+          this.fail(send, send.signal.reason);
+        } else if (this.senderClosed || this.link.closed) {
+          this.fail(send, this.senderClosed ? new SenderClosedError(this) : this.closedError());
+        } else {
+          this.attempt(send, msgID, 0);
+        }
+      });
+    }
   }
 
   private done(): void {
@@ -225,8 +241,15 @@ export class NatsSender<T> extends Sender<T> {
           this.fail(send, this.goneError(error));
         } else if (isNoResponders(error)) {
           // Nobody answers the subject: the stream is gone, or the server is still starting.
-          this.link.streamInfo().then(
-            () => this.retry(send, msgID, delay, false),
+          this.link.closedOnServer().then(
+            (closed) => {
+              if (closed) {
+                this.link._sealed();
+                this.fail(send, this.closedError());
+              } else {
+                this.retry(send, msgID, delay, false);
+              }
+            },
             (infoError: unknown) => {
               if (isMissingResource(infoError)) {
                 this.fail(send, this.goneError(infoError));
