@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
-import { NatsAnycast } from 'rx-channels/nats';
+import { NatsAnycast, NatsBroadcast } from 'rx-channels/nats';
 import { NatsServer } from '../helpers/natsServer';
 
 const CHILD = join(__dirname, '..', 'helpers', 'natsChild.mts');
@@ -175,4 +175,62 @@ describe('NatsAnycast across processes, under faults', () => {
     },
     60_000,
   );
+
+  it('NatsBroadcast across processes: every receiver process gets every message in order', async () => {
+    const name = `bcast_${process.pid}`;
+    const count = 200;
+    const connection = await connect({ servers: server.url, maxReconnectAttempts: -1 });
+    try {
+      const prices = await NatsBroadcast.open<number>(connection, { name });
+      const logs = [join(dir, 'p1.log'), join(dir, 'p2.log')];
+      const receivers = logs.map((log) => spawnChild(['broadcast', server.url, name, '1000', log]));
+      await Promise.all(receivers.map(readyOf));
+      const sender = prices.newSender();
+      for (let n = 0; n < count; n++) await sender.send(n);
+      await prices.close();
+      expect(await Promise.all(receivers.map(exited))).toEqual([0, 0]);
+      for (const log of logs) {
+        expect(lines(log, 'got').map(Number)).toEqual(Array.from({ length: count }, (_, n) => n));
+        expect(lines(log, 'dropped')).toEqual(['0']);
+      }
+    } finally {
+      await connection.close();
+    }
+  }, 60_000);
+
+  it('NatsBroadcast: a server restart (SIGKILL) mid-stream loses nothing a receiver should get', async () => {
+    const name = `bcast_restart_${process.pid}`;
+    const count = 200;
+    const options = { servers: server.url, maxReconnectAttempts: -1, reconnectTimeWait: 100, timeout: 2000 };
+    const senderConnection = await connect(options);
+    const receiverConnection = await connect(options);
+    try {
+      const prices = await NatsBroadcast.open<number>(senderConnection, { name });
+      const there = await NatsBroadcast.open<number>(receiverConnection, { name });
+      const receiver = there.newReceiver({ maxsize: 1000 });
+      await sleep(200);
+      const received: number[] = [];
+      const receiving = (async () => {
+        for await (const n of receiver) received.push(n);
+      })();
+      const sender = prices.newSender();
+      for (let n = 0; n < count; n++) {
+        await sender.send(n);
+        if (n === 100) await server.restart('SIGKILL');
+      }
+      await prices.close();
+      await receiving;
+      const missing = Array.from({ length: count }, (_, n) => n).filter((n) => !received.includes(n));
+      console.log('broadcast, server SIGKILL and restart:', {
+        sent: count,
+        received: received.length,
+        dropped: receiver.dropped,
+        missing: missing.length,
+      });
+      expect(received).toEqual(Array.from({ length: count }, (_, n) => n));
+    } finally {
+      await senderConnection.close();
+      await receiverConnection.close();
+    }
+  }, 60_000);
 });
