@@ -63,9 +63,10 @@ const RETRY_MAX = 2000;
  *   `close()` could give it back). So a message may be delivered twice; never zero times while
  *   the stream lives.
  * - **Buffering:** it fetches only while a `ready()`, `receive()`, iteration, subscription,
- *   `select()` or Merge waits on it, at most `prefetch` messages ahead (default 1). A pull
- *   request outlives the wait that made it by at most one second: what it brings then is held
- *   here for the next wait (or given back by `close()`).
+ *   `select()` or Merge waits on it, at most `prefetch` messages ahead (default 1); with a
+ *   `prefetch` above 1 it also refills when a `consume()` leaves it half empty. A pull request
+ *   outlives the wait that made it by at most one second: what it brings then is held here for
+ *   the next wait (or given back by `close()`).
  * - **When the channel closes:** it delivers what the stream still holds, then `ready()`
  *   resolves `false` and `consume()` throws `ReceiverStoppedError` (cause `ChannelClosedError`);
  *   seen within about a second in other processes (immediately in the closing one).
@@ -131,6 +132,11 @@ export class NatsReceiver<T> extends Receiver<T> {
         throw error;
       }
       msg.ack();
+      if (this.prefetch > 1 && this.buffer.length * 2 <= this.prefetch) {
+        // Refill at half the window, before it runs dry: the receive loop that consumed is
+        // about to wait again (a window of 1 fetches only while waited on).
+        this.pull(false, true);
+      }
       return message;
     }
     if (this.closed) {
@@ -213,12 +219,12 @@ export class NatsReceiver<T> extends Receiver<T> {
    * Starts a pull request, if someone waits, none is under way and there is room. On a channel
    * known to be closed, first looks whether the stream is drained (`checked` once it did).
    */
-  private pull(checked = false): void {
+  private pull(checked = false, refill = false): void {
     if (this.stopped || this.fetching !== undefined || this.starting || this.cancelRetry !== undefined) {
       return;
     }
     const want = this.prefetch - this.buffer.length;
-    if (want <= 0 || !this._waited) {
+    if (want <= 0 || (!this._waited && !refill)) {
       return;
     }
     if (this.link.closed && !checked && this.buffer.length === 0) {
