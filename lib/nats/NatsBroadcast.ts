@@ -133,7 +133,7 @@ export class NatsBroadcast<T> {
       checkOptions('options', options);
       names = channelNames('NatsBroadcast', options.name);
       history = checkCount('history', options.history ?? 1000, 1, false);
-      codec = (options.codec ?? jsonCodec);
+      codec = options.codec ?? jsonCodec;
       if (typeof codec.encode !== 'function' || typeof codec.decode !== 'function') {
         throw new TypeError('NatsBroadcast.open(): options.codec must have encode() and decode() functions');
       }
