@@ -87,7 +87,10 @@ export class NatsBroadcastReceiver<T> extends Receiver<T> {
   private cancelCheck: (() => void) | undefined;
   private messages: ConsumerMessages | undefined;
   private closed = false;
+  /** Why it stopped (thrown by every `consume()` once drained). */
   private stopError: Error | undefined;
+  /** An error to throw once, before the stop (a deleted stream or consumer). */
+  private failure: Error | undefined;
   /** The stream sequence of the last message seen. */
   private lastSeq = 0;
   private droppedCount = 0;
@@ -129,6 +132,11 @@ export class NatsBroadcastReceiver<T> extends Receiver<T> {
     if (this.buffer.length > 0) {
       return this.link.codec.decode(this.buffer.shift().data) as T;
     }
+    const failure = this.failure;
+    if (failure !== undefined) {
+      this.failure = undefined;
+      throw failure;
+    }
     if (this.closed) {
       throw new ReceiverStoppedError(this);
     }
@@ -156,7 +164,7 @@ export class NatsBroadcastReceiver<T> extends Receiver<T> {
 
   /** @internal */
   override _poll(): PollState {
-    if (this.buffer.length > 0) {
+    if (this.buffer.length > 0 || this.failure !== undefined) {
       return READY;
     }
     return this.closed || this.stopError !== undefined ? STOPPED : PENDING;
@@ -260,7 +268,7 @@ export class NatsBroadcastReceiver<T> extends Receiver<T> {
     if (this.closed || this.stopError !== undefined) {
       return;
     }
-    this.stopError = error;
+    this.setStop(error);
     this.end();
     this._wake();
   }
@@ -271,5 +279,19 @@ export class NatsBroadcastReceiver<T> extends Receiver<T> {
     const messages = this.messages;
     this.messages = undefined;
     messages?.stop();
+  }
+
+  /**
+   * A channel close stops it (STOPPED); any other error is ready to be thrown once by
+   * `consume()` (so `receive()` rejects and `for await` throws, never a silent end), and the
+   * receiver is stopped after it, its `ReceiverStoppedError` carrying the same cause.
+   */
+  private setStop(error: Error): void {
+    if (error instanceof ReceiverStoppedError) {
+      this.stopError = error;
+    } else {
+      this.failure = error;
+      this.stopError = new ReceiverStoppedError(this, { cause: (error as { cause?: unknown }).cause ?? error });
+    }
   }
 }

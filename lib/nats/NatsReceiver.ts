@@ -92,7 +92,10 @@ export class NatsReceiver<T> extends Receiver<T> {
   private fetching: ConsumerMessages | undefined;
   private starting = false;
   private closed = false;
+  /** Why it stopped (thrown by every `consume()` once drained). */
   private stopError: Error | undefined;
+  /** An error to throw once, before the stop (a deleted stream or consumer). */
+  private failure: Error | undefined;
   private retryDelay = 0;
   private cancelRetry: (() => void) | undefined;
 
@@ -139,6 +142,11 @@ export class NatsReceiver<T> extends Receiver<T> {
       }
       return message;
     }
+    const failure = this.failure;
+    if (failure !== undefined) {
+      this.failure = undefined;
+      throw failure;
+    }
     if (this.closed) {
       throw new ReceiverStoppedError(this);
     }
@@ -166,7 +174,7 @@ export class NatsReceiver<T> extends Receiver<T> {
 
   /** @internal */
   override _poll(): PollState {
-    if (this.buffer.length > 0) {
+    if (this.buffer.length > 0 || this.failure !== undefined) {
       return READY;
     }
     return this.closed || this.stopError !== undefined ? STOPPED : PENDING;
@@ -188,7 +196,7 @@ export class NatsReceiver<T> extends Receiver<T> {
   /** @internal Stops with `error` (after what it holds). */
   _stop(error: Error): void {
     if (this.stopError === undefined && !this.closed) {
-      this.stopError = error;
+      this.setStop(error);
       this.cancelRetry?.();
       this.cancelRetry = undefined;
       this.fetching?.stop();
@@ -341,5 +349,19 @@ export class NatsReceiver<T> extends Receiver<T> {
       this.cancelRetry = undefined;
       this.pull();
     });
+  }
+
+  /**
+   * A channel close stops it (STOPPED); any other error is ready to be thrown once by
+   * `consume()` (so `receive()` rejects and `for await` throws, never a silent end), and the
+   * receiver is stopped after it, its `ReceiverStoppedError` carrying the same cause.
+   */
+  private setStop(error: Error): void {
+    if (error instanceof ReceiverStoppedError) {
+      this.stopError = error;
+    } else {
+      this.failure = error;
+      this.stopError = new ReceiverStoppedError(this, { cause: (error as { cause?: unknown }).cause ?? error });
+    }
   }
 }

@@ -171,7 +171,11 @@ describe('NatsAnycast', () => {
     await jsm.streams.delete(`RXC_${name}`);
     const error = await waiting.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReceiverError);
+    expect(error).not.toBeInstanceOf(ReceiverStoppedError);
     expect((error as ReceiverError).cause).toBeDefined();
+    // Thrown once (never a silent end), then the receiver is stopped.
+    expect(await receiver.ready()).toBe(false);
+    expect(() => receiver.consume()).toThrow(ReceiverStoppedError);
     const sendError = await jobs
       .newSender()
       .send(1)

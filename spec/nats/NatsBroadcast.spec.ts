@@ -109,16 +109,19 @@ describe('NatsBroadcast', () => {
     await prices.close(); // idempotent
   });
 
-  it('stops with a ReceiverError when the stream is deleted', async () => {
+  it('a for await loop throws a ReceiverError when the stream is deleted', async () => {
     const name = fresh();
     const prices = await NatsBroadcast.open<number>(connection, { name });
     const receiver = prices.newReceiver();
     await (prices as unknown as { link: { setups(): Promise<void> | undefined } }).link.setups();
-    const waiting = receiver.receive();
+    const loop = (async () => {
+      for await (const n of receiver) void n;
+      return 'ended silently';
+    })();
     const jsm = await connection.jetstreamManager();
     await jsm.streams.delete(`RXC_${name}`);
     const error = await Promise.race([
-      waiting.catch((e: unknown) => e),
+      loop.catch((e: unknown) => e),
       new Promise((resolve) => setTimeout(() => resolve('still waiting'), 8000)),
     ]);
     receiver.close();
