@@ -183,6 +183,19 @@ describe('NatsAnycast', () => {
     expect(sendError).toBeInstanceOf(SenderError);
   });
 
+  it('stops with a ReceiverError when only its consumer is deleted', async () => {
+    const name = fresh();
+    const jobs = await NatsAnycast.open<number>(connection, { name });
+    const receiver = jobs.newReceiver();
+    const waiting = receiver.receive();
+    const jsm = await connection.jetstreamManager();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await jsm.consumers.delete(`RXC_${name}`, 'rxc');
+    const error = await waiting.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ReceiverError);
+    expect(String((error as ReceiverError).cause)).toMatch(/consumer/);
+  });
+
   it('rejects bad arguments clearly', async () => {
     await expect(NatsAnycast.open(connection, { name: 'a.b' })).rejects.toThrow(RangeError);
     await expect(NatsAnycast.open(connection, { name: 3 as never })).rejects.toThrow(TypeError);
