@@ -166,10 +166,10 @@ describe('NatsAnycast', () => {
     const name = fresh();
     const jobs = await NatsAnycast.open<number>(connection, { name });
     const receiver = jobs.newReceiver();
-    const waiting = receiver.receive();
+    const waiting = receiver.receive().catch((e: unknown) => e);
     const jsm = await connection.jetstreamManager();
     await jsm.streams.delete(`RXC_${name}`);
-    const error = await waiting.catch((e: unknown) => e);
+    const error = await waiting;
     expect(error).toBeInstanceOf(ReceiverError);
     expect(error).not.toBeInstanceOf(ReceiverStoppedError);
     expect((error as ReceiverError).cause).toBeDefined();
@@ -187,11 +187,11 @@ describe('NatsAnycast', () => {
     const name = fresh();
     const jobs = await NatsAnycast.open<number>(connection, { name });
     const receiver = jobs.newReceiver();
-    const waiting = receiver.receive();
+    const waiting = receiver.receive().catch((e: unknown) => e);
     const jsm = await connection.jetstreamManager();
     await new Promise((resolve) => setTimeout(resolve, 50));
     await jsm.consumers.delete(`RXC_${name}`, 'rxc');
-    const error = await waiting.catch((e: unknown) => e);
+    const error = await waiting;
     expect(error).toBeInstanceOf(ReceiverError);
     expect(String((error as ReceiverError).cause)).toMatch(/consumer/);
   });
