@@ -14,7 +14,7 @@ module.exports = {
   },
   moduleNameMapper: {
     '^rx-channels$': '<rootDir>/lib/index.ts',
-    '^rx-channels/(util|file-watcher|testing|worker)$': '<rootDir>/lib/$1.ts',
+    '^rx-channels/(util|file-watcher|testing|worker|nats)$': '<rootDir>/lib/$1.ts',
   },
   // A hang guard, not a speed check: a spec takes milliseconds (the slowest, a property, a few
   // seconds), but on a loaded 2-core machine it can take several times longer than Jest's default

@@ -10,10 +10,18 @@ const entries = Object.fromEntries(
     ['file-watcher', 'lib/file-watcher.ts'],
     ['testing', 'lib/testing.ts'],
     ['worker', 'lib/worker.ts'],
+    ['nats', 'lib/nats.ts'],
   ].filter(([, file]) => existsSync(file)),
 );
 
-const external = (id) => id === 'rxjs' || id.startsWith('rxjs/') || id === 'chokidar' || id.startsWith('node:');
+/** Dependencies and optional peer dependencies (the NATS client) are never bundled. */
+const external = (id) =>
+  id === 'rxjs' ||
+  id.startsWith('rxjs/') ||
+  id === 'chokidar' ||
+  id === 'nats' ||
+  id.startsWith('nats/') ||
+  id.startsWith('node:');
 
 /**
  * Receiver.ts and the map()/filter() receivers import each other on purpose: the wrappers' classes

@@ -1,0 +1,49 @@
+/**
+ * A child process of the rx-channels/nats fault specs (run with `node --import tsx`): a sender or
+ * a receiver of one NatsAnycast. It logs with synchronous appends (`sent <s> <n>` once a send
+ * resolved, `got <s> <n>` once consume() returned), so that a SIGKILL loses no line written.
+ *
+ *   natsChild.mts sender <url> <name> <senderId> <count> <log>
+ *   natsChild.mts receiver <url> <name> <prefetch> <log>
+ *   natsChild.mts broadcast <url> <name> <maxsize> <log>   (a NatsBroadcast receiver; logs `got <n>`, then `dropped <d>`)
+ */
+import { appendFileSync } from 'node:fs';
+import { connect } from 'nats';
+import { NatsAnycast, NatsBroadcast } from 'rx-channels/nats';
+
+const [role, url, name, arg, ...rest] = process.argv.slice(2) as [string, string, string, string, ...string[]];
+const connection = await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+
+if (role === 'broadcast') {
+  const [log] = rest as [string];
+  const prices = await NatsBroadcast.open<number>(connection, { name });
+  const receiver = prices.newReceiver({ maxsize: Number(arg) });
+  await new Promise((resolve) => setTimeout(resolve, 200)); // its consumer exists by now
+  process.send?.('ready');
+  for await (const n of receiver) {
+    appendFileSync(log, `got ${n}\n`);
+  }
+  appendFileSync(log, `dropped ${receiver.dropped}\n`);
+  await connection.drain();
+  process.exit(0);
+}
+
+const jobs = await NatsAnycast.open<{ s: string; n: number }>(connection, { name, maxsize: 50, ackWaitMs: 2000 });
+
+if (role === 'sender') {
+  const [count, log] = rest as [string, string];
+  const sender = jobs.newSender();
+  for (let n = 0; n < Number(count); n++) {
+    await sender.send({ s: arg, n });
+    appendFileSync(log, `sent ${arg} ${n}\n`);
+  }
+} else {
+  const [log] = rest as [string];
+  const receiver = jobs.newReceiver({ prefetch: Number(arg) });
+  process.send?.('ready');
+  for await (const message of receiver) {
+    appendFileSync(log, `got ${message.s} ${message.n}\n`);
+  }
+}
+await connection.drain();
+process.exit(0);
