@@ -7,7 +7,7 @@ import { ASYNC_DISPOSE, defineDisposal, closeAsync } from './internal/dispose';
 import { PENDING, PROTOCOL_VERSION, READY, STOPPED, type PollState } from './internal/protocol';
 import { CoreSender, type SenderCore } from './internal/CoreSender';
 import type { Taken } from './internal/taken';
-import { checkBoolean, checkCount, checkOptions } from './internal/validate';
+import { checkBoolean, checkCount, checkOptions, checkString } from './internal/validate';
 import { waitNode, WaitQueue, type WaitNode } from './internal/WaitQueue';
 import { Receiver, type AbortOptions } from './Receiver';
 import type { Sender } from './Sender';
@@ -124,9 +124,7 @@ export class Anycast<T> {
   constructor(options: AnycastOptions = {}) {
     checkOptions('options', options);
     const { name = `anycast-${++anycastCount}`, maxsize = 10 } = options;
-    if (typeof name !== 'string') {
-      throw new TypeError(`Expected \`name\` to be a string, got ${typeof name}`);
-    }
+    checkString('name', name);
     const size = checkCount('maxsize', maxsize, 0, true);
     const autoClose = checkBoolean('autoClose', options.autoClose, false);
     this._core = new AnycastCore<T>(this, name, size, autoClose);
@@ -193,14 +191,6 @@ export class Anycast<T> {
   /** `Anycast:<name>`, as used in error messages. */
   toString(): string {
     return `Anycast:${this._core.name}`;
-  }
-
-  /**
-   * @internal Puts `messages` (oldest first), taken by a receiver in another thread and not
-   * consumed there, back at the front of the channel in their order (`rx-channels/worker`).
-   */
-  _giveBack(messages: readonly T[]): void {
-    this._core.giveBackAll(messages);
   }
 }
 
@@ -286,16 +276,6 @@ class AnycastCore<T> implements SenderCore<T> {
       receiver.hand(message);
     } else {
       this.buffer.unshift(message);
-    }
-  }
-
-  /** Messages (oldest first) to the front in their order; waiting receivers get the oldest. */
-  giveBackAll(messages: readonly T[]): void {
-    for (let index = messages.length - 1; index >= 0; index--) {
-      this.buffer.unshift(messages[index] as T);
-    }
-    while (this.hasMessage && this.waitingReceivers.length > 0) {
-      (this.waitingReceivers.shift() as AnycastReceiver<T>).hand(this.take());
     }
   }
 

@@ -9,7 +9,7 @@ import { carryBrand } from './internal/brand';
 import { ASYNC_DISPOSE, defineDisposal, closeAsync } from './internal/dispose';
 import type { PollState, Waker } from './internal/protocol';
 import { brandChannelSender, SenderObserver, type ChannelSender } from './internal/SenderObserver';
-import { checkOptions, checkPositiveInteger, checkString } from './internal/validate';
+import { checkCount, checkOptions, checkString, checkType } from './internal/validate';
 import { Receiver, type AbortOptions } from './Receiver';
 import type { Sender, SenderObserverOptions } from './Sender';
 
@@ -276,10 +276,8 @@ export class Bidirectional<T, U> {
     this.serviceId = checkString('serviceId', serviceId);
     checkOptions('options', options);
     const { maxsize = 50, warnOnOverflow = true } = options;
-    const receiverOptions = { maxsize: checkPositiveInteger('maxsize', maxsize), warnOnOverflow };
-    if (typeof warnOnOverflow !== 'boolean') {
-      throw new TypeError(`Expected \`warnOnOverflow\` to be a boolean, got ${typeof warnOnOverflow}`);
-    }
+    const receiverOptions = { maxsize: checkCount('maxsize', maxsize, 1, false), warnOnOverflow };
+    checkType('warnOnOverflow', warnOnOverflow, 'boolean');
     this.requests = new Broadcast<T>(`req_${serviceId}_${clientId}`);
     this.responses = new Broadcast<U>(`resp_${serviceId}_${clientId}`);
     // The handles' receivers warn in the Bidirectional's name: the Broadcasts are internal.

@@ -6,7 +6,7 @@ import type { Observer, Subscription } from 'rxjs';
 import { ChannelClosedError, ReceiverInvalidatedError, ReceiverStoppedError } from './errors';
 import { OverflowBuffer } from './internal/overflow';
 import { PENDING, READY, STOPPED, type PollState } from './internal/protocol';
-import { checkOptions, checkPositiveInteger, checkString } from './internal/validate';
+import { checkCount, checkOptions, checkString } from './internal/validate';
 import type { Broadcast, BroadcastReceiverOptions } from './Broadcast';
 import type { Peekable } from './Peekable';
 
@@ -244,6 +244,6 @@ export function checkReceiverOptions(options: BroadcastReceiverOptions): void {
     checkString('name', options.name);
   }
   if (options.maxsize !== undefined) {
-    checkPositiveInteger('maxsize', options.maxsize);
+    checkCount('maxsize', options.maxsize, 1, false);
   }
 }

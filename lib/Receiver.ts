@@ -13,7 +13,7 @@ import { observeReceiver } from './internal/ReceiverObservable';
 import { ReceiverIterator } from './internal/ReceiverIterator';
 import { receiveManyOf } from './internal/receiveMany';
 import { rejectKeptFailure, tryReceiveOf } from './internal/tryReceive';
-import { checkFunction, checkPositiveInteger } from './internal/validate';
+import { checkCount, checkFunction } from './internal/validate';
 import { PendingWait } from './internal/wait';
 import { WakerSet } from './internal/WakerSet';
 import { filteredReceiver } from './FilteredReceiver';
@@ -270,7 +270,7 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
    * ```
    */
   receiveMany(max: number, options?: AbortOptions): Promise<T[]> {
-    checkPositiveInteger('max', max, true);
+    checkCount('max', max, 1, true);
     return receiveManyOf(this, max, checkSignal(options?.signal));
   }
 

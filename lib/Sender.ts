@@ -19,10 +19,6 @@ export interface SenderObserverOptions {
   readonly closeOnError?: boolean | undefined;
 }
 
-// A WeakSet, not a field: a class that `implements Sender` (a BidirectionalHandle) cannot carry
-// another class's private fields, and the built-in senders override both members anyway.
-const closedSenders = new WeakSet<object>();
-
 /**
  * The sending end of a channel.
  *
@@ -96,13 +92,19 @@ export abstract class Sender<T> {
    * ```
    */
   close(): void {
-    closedSenders.add(this);
+    this._closed = true;
   }
 
   /** Whether `close()` was called on this sender (not whether its channel is closed). */
   get isClosed(): boolean {
-    return closedSenders.has(this);
+    return this._closed === true;
   }
+
+  /**
+   * @internal Set by `close()`. Optional and not private: a class that `implements Sender` (a
+   * BidirectionalHandle) cannot carry another class's private fields.
+   */
+  declare _closed?: boolean;
 
   /**
    * An RxJS `Observer` that sends every value it is given, in order. While the channel is full

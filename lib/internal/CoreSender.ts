@@ -30,9 +30,6 @@ export interface SenderCore<T> {
  * (waiting for room, delivering) in its core.
  */
 export class CoreSender<T> extends Sender<T> implements ChannelSender<T> {
-  /** Set once by `close()`; never unset. */
-  private senderClosed = false;
-
   constructor(
     private readonly core: SenderCore<T>,
     private readonly kind: string,
@@ -42,14 +39,10 @@ export class CoreSender<T> extends Sender<T> implements ChannelSender<T> {
     core.openSenders++;
   }
 
-  override get isClosed(): boolean {
-    return this.senderClosed;
-  }
-
   send(message: T, options?: AbortOptions): Promise<void> {
     const signal = checkSignal(options?.signal);
     // The signal first, as everywhere: an already-aborted call rejects with its reason.
-    if (this.senderClosed && signal?.aborted !== true) {
+    if (this.isClosed && signal?.aborted !== true) {
       return Promise.reject(new SenderClosedError(this));
     }
     return this.core.send(message, this, signal);
@@ -57,7 +50,7 @@ export class CoreSender<T> extends Sender<T> implements ChannelSender<T> {
 
   override trySend(message: T): boolean {
     const core = this.core;
-    if (this.senderClosed) {
+    if (this.isClosed) {
       throw new SenderClosedError(this);
     }
     if (core.closed) {
@@ -68,10 +61,10 @@ export class CoreSender<T> extends Sender<T> implements ChannelSender<T> {
   }
 
   override close(): void {
-    if (this.senderClosed) {
+    if (this.isClosed) {
       return;
     }
-    this.senderClosed = true;
+    super.close();
     const core = this.core;
     core.releaseSends(this, new SenderClosedError(this));
     if (--core.openSenders === 0 && core.autoClose) {
@@ -81,7 +74,7 @@ export class CoreSender<T> extends Sender<T> implements ChannelSender<T> {
 
   /** @internal */
   _trySend(message: T): boolean {
-    return !this.senderClosed && !this.core.closed && this.core.trySend(message);
+    return !this.isClosed && !this.core.closed && this.core.trySend(message);
   }
 
   /** @internal */

@@ -1,24 +1,11 @@
 /**
- * Throws a `RangeError` naming the option unless `value` is a positive integer (or, when
- * `allowInfinity`, `Infinity`). Fractions, `NaN`, zero and negatives are refused; a wrong type is
- * a `TypeError`.
- *
- * @internal
- */
-export function checkPositiveInteger(name: string, value: unknown, allowInfinity = false): number {
-  return checkCount(name, value, 1, allowInfinity);
-}
-
-/**
  * Throws a `RangeError` naming the option unless `value` is an integer from `min` up (or, when
  * `allowInfinity`, `Infinity`); a wrong type is a `TypeError`.
  *
  * @internal
  */
 export function checkCount(name: string, value: unknown, min: number, allowInfinity: boolean): number {
-  if (typeof value !== 'number') {
-    throw new TypeError(`Expected \`${name}\` to be a number, got ${typeof value}`);
-  }
+  checkType(name, value, 'number');
   const isAllowedInfinity = allowInfinity && value === Infinity;
   if (!isAllowedInfinity && !(Number.isInteger(value) && value >= min)) {
     const infinity = allowInfinity ? ', or Infinity' : '';
@@ -28,9 +15,7 @@ export function checkCount(name: string, value: unknown, min: number, allowInfin
 }
 
 export function checkString(name: string, value: unknown): string {
-  if (typeof value !== 'string') {
-    throw new TypeError(`Expected \`${name}\` to be a string, got ${typeof value}`);
-  }
+  checkType(name, value, 'string');
   return value;
 }
 
@@ -50,9 +35,7 @@ export function checkBoolean(name: string, value: unknown, fallback: boolean): b
   if (value === undefined) {
     return fallback;
   }
-  if (typeof value !== 'boolean') {
-    throw new TypeError(`Expected \`${name}\` to be a boolean, got ${typeof value}`);
-  }
+  checkType(name, value, 'boolean');
   return value;
 }
 
@@ -62,8 +45,30 @@ export function checkBoolean(name: string, value: unknown, fallback: boolean): b
  * @internal
  */
 export function checkFunction(name: string, value: unknown): void {
-  if (typeof value !== 'function') {
-    throw new TypeError(`Expected \`${name}\` to be a function, got ${typeof value}`);
+  checkType(name, value, 'function');
+}
+
+/** What `typeof` says, and the type it narrows to. */
+interface TypeOfNames {
+  string: string;
+  number: number;
+  boolean: boolean;
+  function: (...args: never[]) => unknown;
+}
+
+/**
+ * Throws a `TypeError` naming the argument unless `typeof value` is `type`: the one message of
+ * every type check: "Expected `name` to be a <type>, got <typeof>".
+ *
+ * @internal
+ */
+export function checkType<K extends keyof TypeOfNames>(
+  name: string,
+  value: unknown,
+  type: K,
+): asserts value is TypeOfNames[K] {
+  if (typeof value !== type) {
+    throw new TypeError(`Expected \`${name}\` to be a ${type}, got ${typeof value}`);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Consumer, JetStreamClient, JetStreamManager, NatsConnection, StreamInfo, StreamUpdateConfig } from 'nats';
 import type { AckPolicy, DiscardPolicy, RetentionPolicy, StorageType } from 'nats';
-import { checkOptions, checkCount, checkPositiveInteger } from '../internal/validate';
+import { checkCount, checkOptions } from '../internal/validate';
 import { STREAM_NAME_IN_USE, apiErrorCode } from '../internal/nats/apiError';
 import { channelNames, type ChannelNames } from '../internal/nats/names';
 import { jsonCodec, type Codec } from './Codec';
@@ -138,7 +138,7 @@ export class NatsAnycast<T> {
       checkOptions('options', options);
       names = channelNames('NatsAnycast', options.name);
       maxsize = checkCount('maxsize', options.maxsize ?? 10, 1, true);
-      ackWaitMs = checkPositiveInteger('ackWaitMs', options.ackWaitMs ?? 30_000);
+      ackWaitMs = checkCount('ackWaitMs', options.ackWaitMs ?? 30_000, 1, false);
       codec = options.codec ?? jsonCodec;
       if (typeof codec.encode !== 'function' || typeof codec.decode !== 'function') {
         throw new TypeError('NatsAnycast.open(): options.codec must have encode() and decode() functions');
@@ -207,7 +207,7 @@ export class NatsAnycast<T> {
    */
   newReceiver(options: NatsReceiverOptions = {}): NatsReceiver<T> {
     checkOptions('options', options);
-    const prefetch = checkPositiveInteger('prefetch', options.prefetch ?? 1);
+    const prefetch = checkCount('prefetch', options.prefetch ?? 1, 1, false);
     const receiver = new NatsReceiver<T>(this.link, prefetch);
     this.receivers.add(receiver);
     return receiver;

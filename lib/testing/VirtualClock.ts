@@ -1,3 +1,4 @@
+import { checkType } from '../internal/validate';
 import { VirtualTimeScheduler } from 'rxjs';
 import { ChannelsError } from '../errors';
 import { nextTurn } from './nextTurn';
@@ -188,9 +189,7 @@ export class VirtualClock {
 }
 
 function checkDuration(name: string, value: unknown, allowInfinity: boolean): void {
-  if (typeof value !== 'number') {
-    throw new TypeError(`Expected \`${name}\` to be a number, got ${typeof value}`);
-  }
+  checkType(name, value, 'number');
   const valid = Number.isFinite(value) || (allowInfinity && value === Infinity);
   if (!valid || value < 0) {
     throw new RangeError(`Expected \`${name}\` to be a finite number from 0 and up, got ${value}`);

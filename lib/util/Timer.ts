@@ -4,7 +4,7 @@ import { PROTOCOL_VERSION } from '../internal/protocol';
 import { Receiver, type AbortOptions } from '../Receiver';
 import { asyncScheduler, Subscription, type SchedulerLike } from 'rxjs';
 import { ReceiverError, ReceiverStoppedError } from '../errors';
-import { checkOptions } from '../internal/validate';
+import { checkOptions, checkType } from '../internal/validate';
 import { PENDING, READY, STOPPED, type PollState } from '../internal/protocol';
 import { warn } from '../logger';
 import { SkipMissedAndDrift, SkipMissedAndResync, TriggerAllMissed, type MissedTickPolicy } from './missedTickPolicy';
@@ -469,18 +469,14 @@ function checkTimerOptions(options: unknown): void {
 }
 
 function checkInterval(intervalMs: unknown): void {
-  if (typeof intervalMs !== 'number') {
-    throw new TypeError(`Expected \`intervalMs\` to be a number, got ${typeof intervalMs}`);
-  }
+  checkType('intervalMs', intervalMs, 'number');
   if (!(intervalMs > 0 && Number.isFinite(intervalMs))) {
     throw new RangeError(`Expected \`intervalMs\` to be a positive finite number, got ${intervalMs}`);
   }
 }
 
 function checkDelay(name: string, delayMs: unknown): number {
-  if (typeof delayMs !== 'number') {
-    throw new TypeError(`Expected \`${name}\` to be a number, got ${typeof delayMs}`);
-  }
+  checkType(name, delayMs, 'number');
   if (!(delayMs >= 0 && Number.isFinite(delayMs))) {
     throw new RangeError(`Expected \`${name}\` to be a finite number from 0 up, got ${delayMs}`);
   }
@@ -488,9 +484,7 @@ function checkDelay(name: string, delayMs: unknown): number {
 }
 
 function checkStart(autoStart: unknown, startDelayMs: number): void {
-  if (typeof autoStart !== 'boolean') {
-    throw new TypeError(`Expected \`autoStart\` to be a boolean, got ${typeof autoStart}`);
-  }
+  checkType('autoStart', autoStart, 'boolean');
   if (!autoStart && startDelayMs > 0) {
     throw new RangeError('`startDelayMs` can only be given with `autoStart: true`');
   }

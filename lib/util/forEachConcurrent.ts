@@ -1,6 +1,6 @@
 import { ReceiverStoppedError } from '../errors';
 import { checkSignal, listenForAbort } from '../internal/abortable';
-import { checkFunction, checkOptions, checkPositiveInteger } from '../internal/validate';
+import { checkCount, checkFunction, checkOptions } from '../internal/validate';
 import type { Receiver } from '../Receiver';
 
 /** Options of {@link forEachConcurrent}. */
@@ -85,7 +85,7 @@ export function forEachConcurrent<T>(
   checkFunction('handler', handler);
   checkOptions('options', options);
   const { concurrency = 1, signal } = options;
-  checkPositiveInteger('concurrency', concurrency, true);
+  checkCount('concurrency', concurrency, 1, true);
   checkSignal(signal);
   if (signal?.aborted === true) {
     return Promise.reject(signal.reason);

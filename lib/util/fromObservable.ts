@@ -5,7 +5,7 @@ import { from, Observable, type InteropObservable, type Subscribable, type Subsc
 import { ReceiverError, ReceiverStoppedError } from '../errors';
 import { OverflowBuffer } from '../internal/overflow';
 import { PENDING, READY, STOPPED, type PollState } from '../internal/protocol';
-import { checkOptions, checkPositiveInteger, checkString } from '../internal/validate';
+import { checkCount, checkOptions, checkString } from '../internal/validate';
 import { Receiver, type AbortOptions } from '../Receiver';
 
 /**
@@ -99,7 +99,7 @@ export function fromObservable<T>(
   checkOptions('options', options);
   const { name = `fromObservable-${++receiversMade}`, maxsize = 50, overflow = 'error' } = options;
   checkString('name', name);
-  checkPositiveInteger('maxsize', maxsize, true);
+  checkCount('maxsize', maxsize, 1, true);
   if (!OVERFLOW_POLICIES.includes(overflow)) {
     throw new TypeError(`Expected \`overflow\` to be one of ${OVERFLOW_POLICIES.join(', ')}, got ${String(overflow)}`);
   }

@@ -1,4 +1,4 @@
-import { checkOptions } from '../internal/validate';
+import { checkOptions, checkType } from '../internal/validate';
 
 /**
  * What a {@link Timer} does when it notices that ticks were missed: its consumer was late, or
@@ -115,9 +115,7 @@ export class SkipMissedAndDrift extends MissedTickPolicy {
     super();
     checkOptions('options', options);
     const { delayToleranceMs = 0 } = options;
-    if (typeof delayToleranceMs !== 'number') {
-      throw new TypeError(`Expected \`delayToleranceMs\` to be a number, got ${typeof delayToleranceMs}`);
-    }
+    checkType('delayToleranceMs', delayToleranceMs, 'number');
     if (!(delayToleranceMs >= 0)) {
       throw new RangeError(`Expected \`delayToleranceMs\` to be a number from 0 up, got ${delayToleranceMs}`);
     }

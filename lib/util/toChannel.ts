@@ -1,7 +1,7 @@
 import { Observable, type MonoTypeOperatorFunction, type Subscriber, type Subscription } from 'rxjs';
 import { SenderError } from '../errors';
 import { ChannelFeed, isChannelSender } from '../internal/SenderObserver';
-import { checkOptions } from '../internal/validate';
+import { checkOptions, checkType } from '../internal/validate';
 import type { Sender, SenderObserverOptions } from '../Sender';
 
 /** Options of {@link toChannel}. */
@@ -56,9 +56,7 @@ export function toChannel<T>(sender: Sender<T>, options: ToChannelOptions = {}):
 }
 
 function checkMaxPending(maxPending: unknown): void {
-  if (typeof maxPending !== 'number') {
-    throw new TypeError(`Expected \`maxPending\` to be a number, got ${typeof maxPending}`);
-  }
+  checkType('maxPending', maxPending, 'number');
   if (maxPending !== Infinity && !(Number.isInteger(maxPending) && maxPending >= 0)) {
     throw new RangeError(`Expected \`maxPending\` to be an integer from 0 and up, got ${maxPending}`);
   }

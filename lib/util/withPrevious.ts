@@ -1,4 +1,4 @@
-import { checkFunction, checkOptions } from '../internal/validate';
+import { checkFunction, checkOptions, checkType } from '../internal/validate';
 
 /** Options of {@link withPrevious}. */
 export interface WithPreviousOptions {
@@ -44,9 +44,7 @@ export function withPrevious<T>(
   checkFunction('predicate', predicate);
   checkOptions('options', options);
   const firstIsTrue = options.firstIsTrue ?? true;
-  if (typeof firstIsTrue !== 'boolean') {
-    throw new TypeError(`Expected \`firstIsTrue\` to be a boolean, got ${typeof firstIsTrue}`);
-  }
+  checkType('firstIsTrue', firstIsTrue, 'boolean');
   let seen = false;
   let previous: T | undefined;
   return (message: T): boolean => {

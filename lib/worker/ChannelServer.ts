@@ -4,7 +4,7 @@ import type { BroadcastReceiver } from '../BroadcastReceiver';
 import { ChannelsError } from '../errors';
 import { Deque } from '../internal/Deque';
 import { PENDING, READY, STOPPED, type Waker } from '../internal/protocol';
-import { checkOptions, checkPositiveInteger } from '../internal/validate';
+import { checkCount, checkOptions } from '../internal/validate';
 import { isPortLike, link, toWire, WIRE_VERSION, type Link, type Wire } from '../internal/worker/wire';
 import type { MessagePortLike } from './MessagePortLike';
 import type { Receiver } from '../Receiver';
@@ -56,6 +56,21 @@ export interface ServeOptions {
    * @defaultValue none
    */
   readonly heartbeatMs?: number | undefined;
+}
+
+/**
+ * Puts `messages` (oldest first), taken for another thread and not consumed there, back at the
+ * front of `channel` in their order; receivers waiting there get the oldest. Here, not in
+ * Anycast.ts, so that an app that never crosses threads does not carry it.
+ */
+function giveBack<T>(channel: Anycast<T>, messages: readonly T[]): void {
+  const core = channel._core;
+  for (let index = messages.length - 1; index >= 0; index--) {
+    core.buffer.unshift(messages[index] as T);
+  }
+  while (core.hasMessage && core.waitingReceivers.length > 0) {
+    core.waitingReceivers.shift()?.hand(core.take());
+  }
 }
 
 /**
@@ -127,7 +142,7 @@ class ServedReceiver<T> implements Waker {
     this.unpark();
     this.countConsumed();
     if (this.channel instanceof Anycast && this.held.length > 0) {
-      this.channel._giveBack(this.held.toArray());
+      giveBack(this.channel, this.held.toArray());
     }
     this.held.clear();
     this.local.close();
@@ -485,7 +500,7 @@ export function serveChannels<C extends ServedChannels<C>>(
   }
   checkOptions('options', options);
   if (options.heartbeatMs !== undefined) {
-    checkPositiveInteger('heartbeatMs', options.heartbeatMs);
+    checkCount('heartbeatMs', options.heartbeatMs, 1, false);
   }
   return new ChannelServer(port, channels, options);
 }

@@ -93,13 +93,13 @@ export class RemoteReceiver<T> extends Receiver<T> {
   private ownerSize = 0;
   private ownerDropped = 0;
 
-  /** @internal */
   /**
    * @internal How many messages this receiver consumed, in memory shared with the owner thread
    * (`SharedArrayBuffer`), when the platform has it; `undefined` means `ack` messages.
    */
   _consumed: Int32Array | undefined;
 
+  /** @internal */
   constructor(
     private readonly connection: ReceiverLink,
     /** @internal */ readonly _rid: number,

@@ -1,7 +1,7 @@
 import type { Anycast } from '../Anycast';
 import type { Broadcast } from '../Broadcast';
 import { ChannelsError } from '../errors';
-import { checkOptions, checkPositiveInteger } from '../internal/validate';
+import { checkCount, checkOptions } from '../internal/validate';
 import {
   fromWire,
   isPortLike,
@@ -112,8 +112,8 @@ class ClientConnection {
   receiver<T>(channel: string, options: RemoteBroadcastReceiverOptions): RemoteReceiver<T> {
     checkOptions('options', options);
     const { credit = 1, name, maxsize } = options;
-    checkPositiveInteger('credit', credit);
-    if (maxsize !== undefined) checkPositiveInteger('maxsize', maxsize);
+    checkCount('credit', credit, 1, false);
+    if (maxsize !== undefined) checkCount('maxsize', maxsize, 1, false);
     const rid = this.newId();
     const receiver = new RemoteReceiver<T>(
       {

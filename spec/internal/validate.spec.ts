@@ -1,31 +1,25 @@
-import {
-  checkBoolean,
-  checkFunction,
-  checkOptions,
-  checkPositiveInteger,
-  checkString,
-} from '../../lib/internal/validate';
+import { checkCount, checkBoolean, checkFunction, checkOptions, checkString } from '../../lib/internal/validate';
 
 describe('validate', () => {
-  describe('checkPositiveInteger()', () => {
+  describe('checkCount() from 1', () => {
     it('returns a positive integer as it is', () => {
-      expect(checkPositiveInteger('maxsize', 1)).toBe(1);
-      expect(checkPositiveInteger('maxsize', 1000)).toBe(1000);
+      expect(checkCount('maxsize', 1, 1, false)).toBe(1);
+      expect(checkCount('maxsize', 1000, 1, false)).toBe(1000);
     });
 
     it.each([0, -1, 1.5, NaN, -Infinity])('throws a RangeError naming the option for %p', (value) => {
-      expect(() => checkPositiveInteger('maxsize', value)).toThrow(RangeError);
-      expect(() => checkPositiveInteger('maxsize', value)).toThrow('`maxsize`');
+      expect(() => checkCount('maxsize', value, 1, false)).toThrow(RangeError);
+      expect(() => checkCount('maxsize', value, 1, false)).toThrow('`maxsize`');
     });
 
     it('refuses Infinity unless allowed', () => {
-      expect(() => checkPositiveInteger('maxsize', Infinity)).toThrow(RangeError);
-      expect(checkPositiveInteger('maxsize', Infinity, true)).toBe(Infinity);
+      expect(() => checkCount('maxsize', Infinity, 1, false)).toThrow(RangeError);
+      expect(checkCount('maxsize', Infinity, 1, true)).toBe(Infinity);
     });
 
     it.each(['3', undefined, null, 3n])('throws a TypeError naming the option for %p', (value) => {
-      expect(() => checkPositiveInteger('maxsize', value)).toThrow(TypeError);
-      expect(() => checkPositiveInteger('maxsize', value)).toThrow('`maxsize`');
+      expect(() => checkCount('maxsize', value, 1, false)).toThrow(TypeError);
+      expect(() => checkCount('maxsize', value, 1, false)).toThrow('`maxsize`');
     });
   });
 
