@@ -42,6 +42,8 @@ export interface RemoteBroadcastReceiverOptions extends RemoteReceiverOptions {
 /** What a remote receiver needs from its connection. @internal */
 export interface ReceiverLink {
   post(type: string, fields: Record<string, unknown>): void;
+  /** Whether the channel is a Broadcast, as far as the owner said yet (its `welcome`). */
+  isBroadcast(): boolean;
   revive(error: WireError, receiver: RemoteReceiver<unknown>): Error;
 }
 
@@ -58,6 +60,8 @@ export interface ReceiverLink {
  *   running total with the owner, so a withdrawn wait crossing a message on its way never lets
  *   more arrive), requested only
  *   while a `ready()`, `receive()`, iteration, subscription, `select()` or Merge waits on it.
+ *   A Broadcast receiver keeps the credit it was granted between waits (its messages are its
+ *   own), so up to `credit` messages may come ahead while nobody waits.
  * - **Closing:** `close()` gives every message it holds back to the front of an Anycast (in the
  *   owner thread) and stops it at once. When the channel closes, it stops after the messages
  *   it holds, with `ReceiverStoppedError` (cause `ChannelClosedError`).
@@ -188,6 +192,11 @@ export class RemoteReceiver<T> extends Receiver<T> {
 
   /** @internal Nobody waits any more: withdraw the credit left. */
   protected override _idle(): void {
+    // A Broadcast receiver keeps its credit: its messages are its own, no other receiver waits
+    // for them, and withdrawing and granting again would cost two messages per message.
+    if (this.connection.isBroadcast()) {
+      return;
+    }
     if (this.granted > this.received && !this.closed && this.stopError === undefined) {
       // What is on its way still arrives (and counts); the owner sends nothing more.
       this.granted = this.received;

@@ -123,6 +123,7 @@ class ClientConnection {
           }
           this.post(type, fields);
         },
+        isBroadcast: () => this.kinds[channel] === 'broadcast',
         revive: (error, subject) => fromWire(error, { receiver: subject, channel: remoteChannelName(channel) }),
       },
       rid,

@@ -211,4 +211,29 @@ describe('RemoteReceiver', () => {
     expect(await local.receive()).toBe(4);
     await end();
   });
+
+  it('a Broadcast receiver keeps its credit between waits (its messages are its own); an Anycast one does not', async () => {
+    const prices = new Broadcast<number>('prices');
+    const jobs = new Anycast<number>({ name: 'jobs' });
+    const { remote, sync, end } = wirePair({ prices, jobs });
+    await sync(); // the welcome has arrived: the kinds are known
+    const price = remote.prices.newReceiver({ credit: 2 });
+    const job = remote.jobs.newReceiver({ credit: 2 });
+    const pricesIn = price.receive();
+    const jobsIn = job.receive();
+    await sync();
+    await prices.newSender().send(1);
+    await jobs.newSender().send(1);
+    expect([await pricesIn, await jobsIn]).toEqual([1, 1]);
+    await sync();
+    // Nobody waits now. The Broadcast's next message still comes ahead, within the credit.
+    await prices.newSender().send(2);
+    await jobs.newSender().send(2);
+    await sync();
+    await sync();
+    expect(price.size).toBe(1);
+    expect(job.size).toBe(0);
+    expect(jobs.size).toBe(1);
+    await end();
+  });
 });
