@@ -1,10 +1,11 @@
 // The page of the browser test (spec-browser/run.mjs bundles it with esbuild against the built
 // dist/index.mjs and dist/worker.mjs). Each check runs the package for real in the page, the
-// `worker ...` ones with real Web Workers (worker.ts) connected through `rx-channels/worker`, and
-// shows one line, `<name>: pass` or `<name>: FAIL ...`, in #results; #status says when all are done.
+// `worker ...` ones with real Web Workers (worker.ts) connected through `rx-channels/worker`, the
+// `nats ...` ones (nats.ts) on a real NATS server over WebSocket, and shows one line, `<name>: pass` or `<name>: FAIL ...`, in #results; #status says when all are done.
 import { lastValueFrom, take, toArray } from 'rxjs';
 import { Anycast, Broadcast, select, selectedFrom, Timer } from 'rx-channels';
 import { serveChannels, type ChannelServer, type ServedChannels } from 'rx-channels/worker';
+import { natsAnycast, natsBroadcast } from './nats';
 import type { Job, Report } from './protocol';
 
 type Check = readonly [name: string, run: () => Promise<string>];
@@ -283,6 +284,8 @@ async function main(): Promise<void> {
     ['worker broadcast', workerBroadcast],
     ['worker terminate', workerTerminate],
     ['worker close', workerServerClose],
+    ['nats anycast', natsAnycast],
+    ['nats broadcast', natsBroadcast],
   ];
   const list = document.getElementById('results')!;
   let passed = 0;

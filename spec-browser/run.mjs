@@ -1,10 +1,16 @@
 // The browser test (`npm run test:browser`, after `npm run build`): bundles page.ts and the Web
 // Worker it starts (worker.ts) with esbuild against the built dist/index.mjs and dist/worker.mjs
 // (the package's root and worker entries, rxjs bundled in as an app would), serves them on 127.0.0.1, opens it in headless Chromium (Debian's /usr/bin/chromium, driven by
-// playwright-core; no browser download) and asserts what the page shows. Prints one line per
+// playwright-core; no browser download) and asserts what the page shows. The `nats ...` checks use
+// dist/nats.mjs with the `nats.ws` client on a real `nats-server -js` (Debian's, or `$NATS_SERVER`)
+// that this script starts with a WebSocket listener on free ports and a temporary store, passes to
+// the page as `?nats=ws://...`, and stops by its pid at the end (also on failure). Prints one line per
 // check and `browser: N passed, M failed`; exits non-zero on any failure.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createTcpServer, connect as tcpConnect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
@@ -20,6 +26,8 @@ const EXPECTED_CHECKS = [
   'worker broadcast',
   'worker terminate',
   'worker close',
+  'nats anycast',
+  'nats broadcast',
 ];
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
@@ -35,11 +43,27 @@ const CHROMIUM_FLAGS = [
 const TIMEOUT_MS = 30_000;
 
 /**
+ * `nats.ws` bundles tweetnacl, whose guarded `require('crypto')` (only reached where there is no
+ * `globalThis.crypto`) esbuild cannot resolve for a browser: for that importer alone it resolves
+ * to an empty module, as an app's bundler is set up for nats.ws (webpack: `fallback: { crypto:
+ * false }`). Anything else importing `crypto` still fails the build.
+ */
+const natsWsCrypto = {
+  name: 'nats.ws-crypto',
+  setup(build) {
+    build.onResolve({ filter: /^crypto$/ }, (args) =>
+      /[\\/]node_modules[\\/]nats\.ws[\\/]/.test(args.importer) ? { path: 'crypto', namespace: 'empty' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
+/**
  * The page's script or its worker's (`name`.ts); `platform: 'browser'` also makes any `node:*`
- * import in the root or worker entry fail here.
+ * import in the root, worker or nats entry fail here.
  */
 async function bundle(name) {
-  const entries = { 'rx-channels': 'index.mjs', 'rx-channels/worker': 'worker.mjs' };
+  const entries = { 'rx-channels': 'index.mjs', 'rx-channels/worker': 'worker.mjs', 'rx-channels/nats': 'nats.mjs' };
   const alias = {};
   for (const [specifier, file] of Object.entries(entries)) {
     alias[specifier] = join(root, 'dist', file);
@@ -50,6 +74,7 @@ async function bundle(name) {
   const result = await build({
     entryPoints: [join(import.meta.dirname, `${name}.ts`)],
     alias,
+    plugins: [natsWsCrypto],
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -58,6 +83,89 @@ async function bundle(name) {
     logLevel: 'silent',
   });
   return result.outputFiles[0].contents;
+}
+
+/** A free TCP port on 127.0.0.1 (bound, read, released). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createTcpServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port) {
+  return new Promise((resolve) => {
+    const socket = tcpConnect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** `$NATS_SERVER`, else `nats-server` on the PATH, else Debian's /usr/sbin one. */
+function natsBinary() {
+  const candidates = [process.env.NATS_SERVER, 'nats-server', '/usr/sbin/nats-server', '/usr/bin/nats-server'];
+  const found = candidates.find(
+    (candidate) => candidate !== undefined && spawnSync(candidate, ['--version'], { stdio: 'ignore' }).status === 0,
+  );
+  if (found === undefined) {
+    throw new Error('nats-server was not found (Debian: `apt-get install -y nats-server`, or set NATS_SERVER)');
+  }
+  return found;
+}
+
+/**
+ * Starts `nats-server -js` with a WebSocket listener (no TLS) on free ports of 127.0.0.1 and a
+ * temporary store; resolves when both listeners accept connections. `stop()` kills it by its pid,
+ * waits for it to exit and removes its directory.
+ */
+async function startNats() {
+  const dir = mkdtempSync(join(tmpdir(), 'rxc-browser-nats-'));
+  const [port, wsPort] = [await freePort(), await freePort()];
+  const config = join(dir, 'nats.conf');
+  writeFileSync(
+    config,
+    [
+      `listen: 127.0.0.1:${port}`,
+      `jetstream { store_dir: "${join(dir, 'store')}" }`,
+      `websocket { host: 127.0.0.1, port: ${wsPort}, no_tls: true }`,
+      '',
+    ].join('\n'),
+  );
+  const child = spawn(natsBinary(), ['-js', '-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const collect = (chunk) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      process.kill(child.pid, 'SIGKILL');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`nats-server exited with ${child.exitCode}:\n${output}`);
+    }
+    if (output.includes('Server is ready') && (await canConnect(port)) && (await canConnect(wsPort))) {
+      return { url: `ws://127.0.0.1:${wsPort}`, pid: child.pid, stop };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await stop();
+  throw new Error(`nats-server did not become ready within 10 s:\n${output}`);
 }
 
 /** Serves the page, its script and its worker's on an ephemeral port of 127.0.0.1. */
@@ -118,10 +226,13 @@ function assertions({ results, status, pageErrors }) {
 async function main() {
   const started = performance.now();
   const server = await serve(await bundle('page'), await bundle('worker'));
+  let nats;
   try {
+    nats = await startNats();
     const { port } = server.address();
-    const shown = await readPage(`http://127.0.0.1:${port}/`);
+    const shown = await readPage(`http://127.0.0.1:${port}/?nats=${encodeURIComponent(nats.url)}`);
     console.log(`browser: ${shown.userAgent}`);
+    console.log(`browser: nats-server pid ${nats.pid}, ${nats.url}`);
     for (const line of shown.results) {
       console.log(`browser:   ${line}`);
     }
@@ -136,6 +247,7 @@ async function main() {
     return failed.length === 0;
   } finally {
     server.close();
+    await nats?.stop();
   }
 }
 
