@@ -2,10 +2,10 @@ import type { ConsumerMessages, JetStreamClient, JsMsg, StreamInfo } from 'nats'
 import type { DeliverPolicy } from 'nats';
 import { ChannelClosedError, ReceiverError, ReceiverStoppedError } from '../errors';
 import { checkSignal } from '../internal/abortable';
-import { Deque } from '../internal/Deque';
+import { Inbox } from '../internal/Inbox';
 import { isMissingResource } from '../internal/nats/apiError';
 import { after } from '../internal/nats/backoff';
-import { PENDING, PROTOCOL_VERSION, READY, STOPPED, type PollState } from '../internal/protocol';
+import { PROTOCOL_VERSION, type PollState } from '../internal/protocol';
 import { readyOf } from '../internal/wait';
 import { Receiver, type AbortOptions } from '../Receiver';
 import type { Codec } from './Codec';
@@ -82,15 +82,10 @@ const WATCHED = new Set([
  * ```
  */
 export class NatsBroadcastReceiver<T> extends Receiver<T> {
-  private readonly buffer = new Deque<JsMsg>();
+  private readonly inbox = new Inbox<JsMsg>();
   /** Cancels a pending look at the stream, after a worrying status of the consumer. */
   private cancelCheck: (() => void) | undefined;
   private messages: ConsumerMessages | undefined;
-  private closed = false;
-  /** Why it stopped (thrown by every `consume()` once drained). */
-  private stopError: Error | undefined;
-  /** An error to throw once, before the stop (a deleted stream or consumer). */
-  private failure: Error | undefined;
   /** The stream sequence of the last message seen. */
   private lastSeq = 0;
   private droppedCount = 0;
@@ -109,7 +104,7 @@ export class NatsBroadcastReceiver<T> extends Receiver<T> {
 
   /** Messages received and not consumed yet. */
   get size(): number {
-    return this.buffer.length;
+    return this.inbox.buffer.length;
   }
 
   /** How many messages this receiver missed: dropped from its window, or discarded by the stream before it read them. */
@@ -129,30 +124,20 @@ export class NatsBroadcastReceiver<T> extends Receiver<T> {
    * the stream is gone; the codec's error for a message it cannot decode.
    */
   consume(): T {
-    if (this.buffer.length > 0) {
-      return this.link.codec.decode(this.buffer.shift().data) as T;
-    }
-    const failure = this.failure;
-    if (failure !== undefined) {
-      this.failure = undefined;
-      throw failure;
-    }
-    if (this.closed) {
-      throw new ReceiverStoppedError(this);
-    }
-    if (this.stopError !== undefined) {
-      throw this.stopError;
-    }
-    throw this._notReady();
+    return this.inbox.consume(
+      this,
+      (msg) => this.link.codec.decode(msg.data) as T,
+      () => this._notReady(),
+    );
   }
 
   /** Stops at once; what it holds is discarded. Idempotent. */
   override close(): void {
-    if (this.closed) {
+    if (this.inbox.closed) {
       return;
     }
-    this.closed = true;
-    this.buffer.clear();
+    this.inbox.closed = true;
+    this.inbox.buffer.clear();
     this.end();
     this._wake();
   }
@@ -164,10 +149,7 @@ export class NatsBroadcastReceiver<T> extends Receiver<T> {
 
   /** @internal */
   override _poll(): PollState {
-    if (this.buffer.length > 0 || this.failure !== undefined) {
-      return READY;
-    }
-    return this.closed || this.stopError !== undefined ? STOPPED : PENDING;
+    return this.inbox.poll();
   }
 
   private start(): Promise<void> {
@@ -185,11 +167,11 @@ export class NatsBroadcastReceiver<T> extends Receiver<T> {
         });
       })
       .then((consumer) => {
-        if (this.closed) {
+        if (this.inbox.closed) {
           return;
         }
         return consumer.consume({ callback: (msg) => this.deliver(msg) }).then((messages) => {
-          if (this.closed || this.stopError !== undefined) {
+          if (this.inbox.closed || this.inbox.stopError !== undefined) {
             messages.stop();
             return;
           }
@@ -242,7 +224,7 @@ export class NatsBroadcastReceiver<T> extends Receiver<T> {
   }
 
   private deliver(msg: JsMsg): void {
-    if (this.closed || this.stopError !== undefined) {
+    if (this.inbox.closed || this.inbox.stopError !== undefined) {
       return;
     }
     const seq = msg.seq;
@@ -256,21 +238,20 @@ export class NatsBroadcastReceiver<T> extends Receiver<T> {
       this.stop(new ReceiverStoppedError(this, { cause: new ChannelClosedError(this.link.channel) }));
       return;
     }
-    if (this.buffer.length >= this.maxsize) {
-      this.buffer.shift();
+    if (this.inbox.buffer.length >= this.maxsize) {
+      this.inbox.buffer.shift();
       this.droppedCount++;
     }
-    this.buffer.push(msg);
+    this.inbox.buffer.push(msg);
     this._wake();
   }
 
+  /** A channel close stops it (STOPPED); any other error is thrown once by `consume()` first. */
   private stop(error: Error): void {
-    if (this.closed || this.stopError !== undefined) {
-      return;
+    if (!this.inbox.closed && this.inbox.stop(this, error, true)) {
+      this.end();
+      this._wake();
     }
-    this.setStop(error);
-    this.end();
-    this._wake();
   }
 
   private end(): void {
@@ -279,19 +260,5 @@ export class NatsBroadcastReceiver<T> extends Receiver<T> {
     const messages = this.messages;
     this.messages = undefined;
     messages?.stop();
-  }
-
-  /**
-   * A channel close stops it (STOPPED); any other error is ready to be thrown once by
-   * `consume()` (so `receive()` rejects and `for await` throws, never a silent end), and the
-   * receiver is stopped after it, its `ReceiverStoppedError` carrying the same cause.
-   */
-  private setStop(error: Error): void {
-    if (error instanceof ReceiverStoppedError) {
-      this.stopError = error;
-    } else {
-      this.failure = error;
-      this.stopError = new ReceiverStoppedError(this, { cause: (error as { cause?: unknown }).cause ?? error });
-    }
   }
 }

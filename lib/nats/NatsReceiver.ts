@@ -1,10 +1,10 @@
 import type { Consumer, ConsumerMessages, JsMsg } from 'nats';
 import { ChannelClosedError, ReceiverError, ReceiverStoppedError } from '../errors';
 import { checkSignal } from '../internal/abortable';
-import { Deque } from '../internal/Deque';
+import { Inbox } from '../internal/Inbox';
 import { isMissingResource } from '../internal/nats/apiError';
 import { after, nextDelay } from '../internal/nats/backoff';
-import { PENDING, PROTOCOL_VERSION, READY, STOPPED, type PollState } from '../internal/protocol';
+import { PROTOCOL_VERSION, type PollState } from '../internal/protocol';
 import { readyOf } from '../internal/wait';
 import { Receiver, type AbortOptions } from '../Receiver';
 import type { Codec } from './Codec';
@@ -87,15 +87,10 @@ const RETRY_MAX = 2000;
  * ```
  */
 export class NatsReceiver<T> extends Receiver<T> {
-  private readonly buffer = new Deque<JsMsg>();
+  private readonly inbox = new Inbox<JsMsg>();
   /** The pull request under way. */
   private fetching: ConsumerMessages | undefined;
   private starting = false;
-  private closed = false;
-  /** Why it stopped (thrown by every `consume()` once drained). */
-  private stopError: Error | undefined;
-  /** An error to throw once, before the stop (a deleted stream or consumer). */
-  private failure: Error | undefined;
   private retryDelay = 0;
   private cancelRetry: (() => void) | undefined;
 
@@ -109,7 +104,7 @@ export class NatsReceiver<T> extends Receiver<T> {
 
   /** Messages fetched and not consumed yet. */
   get size(): number {
-    return this.buffer.length;
+    return this.inbox.buffer.length;
   }
 
   /** Waits until a message is here (fetching one) or the receiver stopped. */
@@ -125,43 +120,37 @@ export class NatsReceiver<T> extends Receiver<T> {
    * the codec's error when the message cannot be decoded (the message is then terminated).
    */
   consume(): T {
-    if (this.buffer.length > 0) {
-      const msg = this.buffer.shift();
-      let message: T;
-      try {
-        message = this.link.codec.decode(msg.data) as T;
-      } catch (error) {
-        msg.term();
-        throw error;
-      }
-      msg.ack();
-      if (this.prefetch > 1 && this.buffer.length * 2 <= this.prefetch) {
-        // Refill at half the window, before it runs dry: the receive loop that consumed is
-        // about to wait again (a window of 1 fetches only while waited on).
-        this.pull(false, true);
-      }
-      return message;
+    return this.inbox.consume(
+      this,
+      (msg) => this.take(msg),
+      () => this._notReady(),
+    );
+  }
+
+  /** A fetched message as the receiver's message: decoded, then acknowledged. */
+  private take(msg: JsMsg): T {
+    let message: T;
+    try {
+      message = this.link.codec.decode(msg.data) as T;
+    } catch (error) {
+      msg.term();
+      throw error;
     }
-    const failure = this.failure;
-    if (failure !== undefined) {
-      this.failure = undefined;
-      throw failure;
+    msg.ack();
+    if (this.prefetch > 1 && this.inbox.buffer.length * 2 <= this.prefetch) {
+      // Refill at half the window, before it runs dry: the receive loop that consumed is
+      // about to wait again (a window of 1 fetches only while waited on).
+      this.pull(false, true);
     }
-    if (this.closed) {
-      throw new ReceiverStoppedError(this);
-    }
-    if (this.stopError !== undefined) {
-      throw this.stopError;
-    }
-    throw this._notReady();
+    return message;
   }
 
   /** Stops at once; gives back (`nak`) the messages it holds. Idempotent. */
   override close(): void {
-    if (this.closed) {
+    if (this.inbox.closed) {
       return;
     }
-    this.closed = true;
+    this.inbox.closed = true;
     this.release();
     this.link._forget(this);
     this._wake();
@@ -174,10 +163,7 @@ export class NatsReceiver<T> extends Receiver<T> {
 
   /** @internal */
   override _poll(): PollState {
-    if (this.buffer.length > 0 || this.failure !== undefined) {
-      return READY;
-    }
-    return this.closed || this.stopError !== undefined ? STOPPED : PENDING;
+    return this.inbox.poll();
   }
 
   /** @internal Someone waits: fetch. */
@@ -188,15 +174,15 @@ export class NatsReceiver<T> extends Receiver<T> {
 
   /** @internal The channel was closed in this process: look now instead of at the next expiry. */
   _channelClosed(): void {
-    if (!this.closed && this.stopError === undefined && this.buffer.length === 0) {
+    if (!this.inbox.closed && this.inbox.stopError === undefined && this.inbox.buffer.length === 0) {
       this.checkDrained();
     }
   }
 
   /** @internal Stops with `error` (after what it holds). */
   _stop(error: Error): void {
-    if (this.stopError === undefined && !this.closed) {
-      this.setStop(error);
+    // A channel close stops it (STOPPED); any other error is thrown once by `consume()` first.
+    if (!this.inbox.closed && this.inbox.stop(this, error, true)) {
       this.cancelRetry?.();
       this.cancelRetry = undefined;
       this.fetching?.stop();
@@ -213,14 +199,14 @@ export class NatsReceiver<T> extends Receiver<T> {
     // redelivered after ackWaitMs; what we hold goes back at once.
     this.fetching?.stop();
     this.fetching = undefined;
-    for (const msg of this.buffer.toArray()) {
+    for (const msg of this.inbox.buffer.toArray()) {
       msg.nak();
     }
-    this.buffer.clear();
+    this.inbox.buffer.clear();
   }
 
   private get stopped(): boolean {
-    return this.closed || this.stopError !== undefined;
+    return this.inbox.stopped;
   }
 
   /**
@@ -231,11 +217,11 @@ export class NatsReceiver<T> extends Receiver<T> {
     if (this.stopped || this.fetching !== undefined || this.starting || this.cancelRetry !== undefined) {
       return;
     }
-    const want = this.prefetch - this.buffer.length;
+    const want = this.prefetch - this.inbox.buffer.length;
     if (want <= 0 || (!this._waited && !refill)) {
       return;
     }
-    if (this.link.closed && !checked && this.buffer.length === 0) {
+    if (this.link.closed && !checked && this.inbox.buffer.length === 0) {
       this.checkDrained();
       return;
     }
@@ -294,7 +280,7 @@ export class NatsReceiver<T> extends Receiver<T> {
       return;
     }
     this.retryDelay = 0;
-    this.buffer.push(msg);
+    this.inbox.buffer.push(msg);
     this._wake();
   }
 
@@ -307,7 +293,7 @@ export class NatsReceiver<T> extends Receiver<T> {
     if (this.stopped) {
       return;
     }
-    if (count < want && this.buffer.length === 0) {
+    if (count < want && this.inbox.buffer.length === 0) {
       this.checkDrained();
     } else {
       this.pull();
@@ -322,7 +308,7 @@ export class NatsReceiver<T> extends Receiver<T> {
     this.link.drained().then(
       (drained) => {
         this.starting = false;
-        if (drained && this.buffer.length === 0 && !this.stopped) {
+        if (drained && this.inbox.buffer.length === 0 && !this.stopped) {
           this._stop(new ReceiverStoppedError(this, { cause: new ChannelClosedError(this.link.channel) }));
           return;
         }
@@ -349,19 +335,5 @@ export class NatsReceiver<T> extends Receiver<T> {
       this.cancelRetry = undefined;
       this.pull();
     });
-  }
-
-  /**
-   * A channel close stops it (STOPPED); any other error is ready to be thrown once by
-   * `consume()` (so `receive()` rejects and `for await` throws, never a silent end), and the
-   * receiver is stopped after it, its `ReceiverStoppedError` carrying the same cause.
-   */
-  private setStop(error: Error): void {
-    if (error instanceof ReceiverStoppedError) {
-      this.stopError = error;
-    } else {
-      this.failure = error;
-      this.stopError = new ReceiverStoppedError(this, { cause: (error as { cause?: unknown }).cause ?? error });
-    }
   }
 }

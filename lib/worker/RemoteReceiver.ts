@@ -1,7 +1,6 @@
-import { ReceiverStoppedError } from '../errors';
 import { checkSignal } from '../internal/abortable';
-import { Deque } from '../internal/Deque';
-import { PENDING, PROTOCOL_VERSION, READY, STOPPED, type PollState } from '../internal/protocol';
+import { Inbox } from '../internal/Inbox';
+import { PROTOCOL_VERSION, type PollState } from '../internal/protocol';
 import { readyOf } from '../internal/wait';
 import type { WireError } from '../internal/worker/wire';
 import { Receiver, type AbortOptions } from '../Receiver';
@@ -82,7 +81,7 @@ export interface ReceiverLink {
  * ```
  */
 export class RemoteReceiver<T> extends Receiver<T> {
-  private readonly buffer = new Deque<T>();
+  private readonly inbox = new Inbox<T>();
   /**
    * The credit is counted from the start, not in increments: `granted` is how many messages in all
    * the owner may have sent this receiver, `received` how many arrived. A withdrawn credit
@@ -91,9 +90,6 @@ export class RemoteReceiver<T> extends Receiver<T> {
    */
   private granted = 0;
   private received = 0;
-  private closed = false;
-  /** Why the owner said it will send nothing more (after what this thread holds). */
-  private stopError: Error | undefined;
   private ownerSize = 0;
   private ownerDropped = 0;
 
@@ -115,7 +111,7 @@ export class RemoteReceiver<T> extends Receiver<T> {
 
   /** Messages here and (a Broadcast's) in the owner-side buffer, as of the last delivery. */
   get size(): number {
-    return this.buffer.length + this.ownerSize;
+    return this.inbox.buffer.length + this.ownerSize;
   }
 
   /** A Broadcast receiver's dropped messages (owner-side), as of the last delivery; else 0. */
@@ -134,38 +130,20 @@ export class RemoteReceiver<T> extends Receiver<T> {
    * @throws `ReceiverStoppedError` once stopped and drained.
    */
   consume(): T {
-    if (this.buffer.length > 0) {
-      const message = this.buffer.shift();
-      // Before the message leaves this call: if the thread dies after, the owner must not give it
-      // back. Through shared memory where there is some (one atomic add, seen by the owner at once,
-      // no message); else one `ack` message.
-      const consumed = this._consumed;
-      if (consumed === undefined) {
-        this.connection.post('ack', { rid: this._rid });
-      } else {
-        Atomics.add(consumed, 0, 1);
-      }
-      if (this._waited) {
-        this.requestCredit();
-      }
-      return message;
-    }
-    if (this.closed) {
-      throw new ReceiverStoppedError(this);
-    }
-    if (this.stopError !== undefined) {
-      throw this.stopError;
-    }
-    throw this._notReady();
+    return this.inbox.consume(
+      this,
+      (message) => this.take(message),
+      () => this._notReady(),
+    );
   }
 
   /** Stops at once; gives what it holds back to the owner's Anycast. Idempotent. */
   override close(): void {
-    if (this.closed) {
+    if (this.inbox.closed) {
       return;
     }
-    this.closed = true;
-    this.buffer.clear();
+    this.inbox.closed = true;
+    this.inbox.buffer.clear();
     this.granted = this.received;
     this.connection.post('close', { rid: this._rid });
     this._wake();
@@ -178,10 +156,7 @@ export class RemoteReceiver<T> extends Receiver<T> {
 
   /** @internal */
   override _poll(): PollState {
-    if (this.buffer.length > 0) {
-      return READY;
-    }
-    return this.closed || this.stopError !== undefined ? STOPPED : PENDING;
+    return this.inbox.poll();
   }
 
   /** @internal Someone waits: grant the owner credit. */
@@ -197,7 +172,7 @@ export class RemoteReceiver<T> extends Receiver<T> {
     if (this.connection.isBroadcast()) {
       return;
     }
-    if (this.granted > this.received && !this.closed && this.stopError === undefined) {
+    if (this.granted > this.received && !this.inbox.closed && this.inbox.stopError === undefined) {
       // What is on its way still arrives (and counts); the owner sends nothing more.
       this.granted = this.received;
       this.connection.post('unwant', { rid: this._rid });
@@ -206,11 +181,11 @@ export class RemoteReceiver<T> extends Receiver<T> {
 
   /** @internal Messages from the owner, within the credit. */
   _deliver(list: readonly T[], size: number | undefined, dropped: number | undefined): void {
-    if (this.closed) {
+    if (this.inbox.closed) {
       return;
     }
     for (const message of list) {
-      this.buffer.push(message);
+      this.inbox.buffer.push(message);
     }
     this.received += list.length;
     this.ownerSize = size ?? 0;
@@ -230,24 +205,40 @@ export class RemoteReceiver<T> extends Receiver<T> {
    */
   _stop(error: Error, discard = false): void {
     if (discard) {
-      this.buffer.clear();
+      this.inbox.buffer.clear();
     }
-    if (this.stopError === undefined) {
-      this.stopError = error instanceof ReceiverStoppedError ? error : new ReceiverStoppedError(this, { cause: error });
+    if (this.inbox.stop(this, error, false)) {
       this._wake();
     }
   }
 
+  /** A message leaves: counted as consumed before it leaves this call, then credit asked again. */
+  private take(message: T): T {
+    // If the thread dies after this, the owner must not give the message back. Through shared
+    // memory where there is some (one atomic add, seen by the owner at once, no message); else
+    // one `ack` message.
+    const consumed = this._consumed;
+    if (consumed === undefined) {
+      this.connection.post('ack', { rid: this._rid });
+    } else {
+      Atomics.add(consumed, 0, 1);
+    }
+    if (this._waited) {
+      this.requestCredit();
+    }
+    return message;
+  }
+
   private requestCredit(): void {
-    if (this.closed || this.stopError !== undefined) {
+    if (this.inbox.closed || this.inbox.stopError !== undefined) {
       return;
     }
-    const outstanding = Math.max(0, this.granted - this.received) + this.buffer.length;
+    const outstanding = Math.max(0, this.granted - this.received) + this.inbox.buffer.length;
     const need = this.credit - outstanding;
     // Refill at half the credit, not one by one: one request per half-window of messages.
     if (need > 0 && (outstanding === 0 || need * 2 >= this.credit)) {
       // A total: messages still on its way after an `unwant` count against it at the owner.
-      this.granted = this.received + this.credit - this.buffer.length;
+      this.granted = this.received + this.credit - this.inbox.buffer.length;
       this.connection.post('want', { rid: this._rid, upTo: this.granted });
     }
   }
