@@ -183,21 +183,44 @@ class ServedReceiver<T> implements Waker {
         break;
       }
       if (state === READY) {
-        const message = this.local.consume();
-        batch.push(message);
-        if (this.channel instanceof Anycast) {
-          this.held.push(message);
-        }
+        batch.push(this.local.consume());
         this.sent++;
       }
     }
     if (batch.length > 0) {
-      const local = this.local as Partial<BroadcastReceiver<T>>;
-      this.connection.post('msgs', { rid: this.rid, list: batch, size: local.size, dropped: local.dropped });
+      stop = this.send(batch) ?? stop;
     }
     if (stop !== undefined) {
       this.connection.post('stopped', { rid: this.rid, e: toWire(stop) });
     }
+  }
+
+  /**
+   * Posts `batch` and holds it until acknowledged (an Anycast's). A message that cannot cross
+   * threads (not structured-cloneable: a function, a class with private state) makes the post
+   * throw: the batch goes back to the front of an Anycast (a Broadcast's is that receiver's
+   * alone), this remote receiver stops, and the error is returned as its stop reason. Never
+   * throws: this runs in a waker, in the call stack of a send in this thread.
+   */
+  private send(batch: T[]): unknown {
+    const local = this.local as Partial<BroadcastReceiver<T>>;
+    try {
+      this.connection.post('msgs', { rid: this.rid, list: batch, size: local.size, dropped: local.dropped });
+    } catch (error) {
+      this.stopped = true;
+      this.unpark();
+      this.local.close();
+      if (this.channel instanceof Anycast) {
+        giveBack(this.channel, batch);
+      }
+      return error;
+    }
+    if (this.channel instanceof Anycast) {
+      for (const message of batch) {
+        this.held.push(message);
+      }
+    }
+    return undefined;
   }
 
   private stopReason(): unknown {

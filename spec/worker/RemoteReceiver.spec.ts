@@ -236,4 +236,21 @@ describe('RemoteReceiver', () => {
     expect(jobs.size).toBe(1);
     await end();
   });
+
+  it('a message that cannot cross threads stops the remote receiver with the clone error; it stays in the Anycast', async () => {
+    const jobs = new Anycast<unknown>({ name: 'jobs' });
+    const { remote, sync, end } = wirePair({ jobs });
+    const receiver = remote.jobs.newReceiver();
+    const waiting = receiver.receive();
+    await sync(); // the owner waits for it
+    const job = (): string => 'a function is not cloneable';
+    // The owner-side send is not hurt by the remote side's failure.
+    await jobs.newSender().send(job);
+    const error = await reasonOf(waiting);
+    expect(error).toBeInstanceOf(ReceiverStoppedError);
+    expect(((error as Error).cause as Error).name).toBe('DataCloneError');
+    expect(jobs.size).toBe(1);
+    expect(await jobs.newReceiver().receive()).toBe(job);
+    await end();
+  });
 });
