@@ -16,10 +16,13 @@ export async function collectUntil(done: () => boolean, retries = 20): Promise<b
       return true;
     }
     globalThis.gc?.();
-    // Finalizers run as macrotasks after a collection: give them a few turns.
+    // Finalizers run as macrotasks after a collection: give them a few turns, and then a timer
+    // that grows with the attempts: on a busy machine the platform posts their cleanup task
+    // behind others, and turns of the event loop alone can pass before it runs.
     for (let turn = 0; turn < 3; turn++) {
       await flushMicrotasks();
     }
+    await new Promise((resolve) => setTimeout(resolve, attempt));
   }
   return done();
 }
