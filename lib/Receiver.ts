@@ -129,8 +129,17 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
    * on through its `ready()` instead (`lib/internal/ForeignReceiver.ts`).
    */
   declare readonly _wakers: WakerSet;
-  /** @internal The receiver's reusable `receive()` waiter (see {@link Taker}), made at first need. */
-  declare _taker: Waker | undefined;
+  /**
+   * @internal The receive() slot (invariant 5 of `lib/internal/protocol.ts`): how the one
+   * `receive()` without a signal that waits first in line is settled, held in the receiver itself.
+   */
+  declare _slotResolve: ((message: never) => void) | undefined;
+  /** @internal The slot's reject. */
+  declare _slotReject: ((reason: unknown) => void) | undefined;
+  /** @internal Set while the slot's registration hook runs: a wake then only records that it came. */
+  declare _slotHeld: boolean;
+  /** @internal Set by a wake that came while the slot was held. */
+  declare _slotWoke: boolean;
   /** @internal An error a `receiveMany()` met after taking messages, owed to the next take (`lib/internal/receiveMany.ts`). */
   declare _failure: { readonly error: unknown } | undefined;
 
@@ -145,6 +154,11 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
       // Per instance, not on a prototype: branding a class at load time would keep every
       // built-in receiver in every bundle (a call at module level is a side effect).
       (this as { _wakers: WakerSet })._wakers = new WakerSet();
+      // Set here, not added later, so that every built-in receiver has one shape.
+      this._slotResolve = undefined;
+      this._slotReject = undefined;
+      this._slotHeld = false;
+      this._slotWoke = false;
       (this as unknown as Record<symbol, number>)[POLLABLE] = PROTOCOL_VERSION;
     }
   }
@@ -191,8 +205,9 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
       if (this._poll() !== PENDING) {
         return consumeNow(this);
       }
-      const taker = (this._taker ??= new Taker(this)) as Taker<T>;
-      return taker.take() ?? new PendingWait(this, consumeFrom, undefined).promise;
+      return this._slotResolve === undefined && this._wakers.isIdle && this._park === parkOwnWakers
+        ? waitInSlot(this)
+        : new PendingWait(this, consumeFrom, undefined).promise;
     }
     const signal = checkSignal(options?.signal);
     const source = pollableOf(this);
@@ -419,42 +434,46 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
 
   /** @internal Takes back a registered waker (invariant 3). */
   _unpark(waker: Waker): void {
-    const wakers = this._wakers;
-    wakers.remove(waker);
-    if (wakers.isEmpty) {
-      this._idle();
-    }
+    this._wakers.remove(waker);
+    this._idleIfUnwaited();
   }
 
   /** @internal Whether someone waits on this receiver. */
   protected get _waited(): boolean {
-    return !this._wakers.isEmpty;
+    return this._slotResolve !== undefined || !this._wakers.isEmpty;
   }
 
-  /** @internal Calls every parked waker: the state may have left PENDING. */
+  /** @internal Wakes the `receive()` in the slot, then every parked waker: the state may have left PENDING. */
   protected _wake(): void {
-    const wakers = this._wakers;
-    wakers.wakeAll();
-    if (wakers.isEmpty) {
-      this._idle();
+    if (this._slotResolve !== undefined) {
+      wakeSlot(this);
     }
+    this._wakers.wakeAll();
+    this._idleIfUnwaited();
   }
 
   /**
-   * @internal Hands `message` straight to the one waiting `receive()`, when that is the only
-   * waker: the caller's buffer must be empty. Returns whether it did; if not, buffer and wake.
+   * @internal Hands `message` straight to the `receive()` in the slot, first in line: the
+   * caller's buffer must be empty, so those parked behind it stay PENDING. Returns whether it
+   * did; if not, buffer and wake.
    */
   protected _handDirect(message: T): boolean {
-    const wakers = this._wakers;
-    const taker = this._taker;
-    if (taker === undefined || wakers.sole !== taker) {
+    const resolve = this._slotResolve;
+    if (resolve === undefined || this._slotHeld) {
       return false;
     }
-    // Not a wake round: the one waiter is settled with the message, and nobody waits after it.
-    wakers.removeSole();
-    this._idle();
-    (taker as Taker<T>).takeDirect(message);
+    this._slotResolve = undefined;
+    this._slotReject = undefined;
+    this._idleIfUnwaited();
+    (resolve as (message: T) => void)(message);
     return true;
+  }
+
+  /** @internal Calls `_idle()` when nobody waits any more. */
+  _idleIfUnwaited(): void {
+    if (this._slotResolve === undefined && this._wakers.isEmpty) {
+      this._idle();
+    }
   }
 
   /**
@@ -497,71 +516,61 @@ function consumeNow<T>(source: Source<T>): Promise<T> {
 }
 
 /**
- * The one `receive()` without a signal that a built-in receiver keeps waiting at a time, as a
- * waker made once per receiver instead of once per call (a fan-out parks one per message per
- * receiver). It is an ordinary parked waker of the protocol: a wake polls and takes the message
- * in the same tick, and the receiver may hand it a message directly when it is the only waker.
+ * Waits for one `receive()` in the receiver's slot (invariant 5 of `lib/internal/protocol.ts`):
+ * the receiver has just polled PENDING and nothing else waits on it, so this call is first in
+ * line. The receiver's registration hook runs with the slot held, as `WakerSet.register` holds
+ * a waker: a wake meanwhile is recorded, and the re-check below decides.
  */
-class Taker<T> implements Waker {
-  private resolve: ((message: T) => void) | undefined;
-  private reject: ((reason: unknown) => void) | undefined;
-  /** Set while the message is being taken; a wake then finds nothing to do. */
-  private settling = false;
-
-  constructor(private readonly receiver: Receiver<T>) {}
-
-  /** Waits for one `receive()`; `undefined` when this waker is busy with another call (which then gets a waiter of its own). */
-  take(): Promise<T> | undefined {
-    if (this.resolve !== undefined || this.settling) {
-      return undefined;
-    }
-    const promise = new Promise<T>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-    const receiver = this.receiver;
-    // receive() has just polled PENDING: a receiver that parks its own wakers can skip the poll
-    // that starts _park(); one that delegates waiting (map(), filter(), Merge) parks as usual.
-    this.settleIfReady(receiver._park === parkOwnWakers ? receiver._register(this) : receiver._park(this));
-    return promise;
+function waitInSlot<T>(receiver: Receiver<T>): Promise<T> {
+  const promise = new Promise<T>((resolve, reject) => {
+    receiver._slotResolve = resolve;
+    receiver._slotReject = reject;
+  });
+  receiver._slotHeld = true;
+  receiver._slotWoke = false;
+  let changed: boolean;
+  try {
+    changed = receiver._parked();
+  } catch (error) {
+    // A hook that runs user code (a timer's scheduler) threw: this call fails, nothing is taken.
+    receiver._slotHeld = false;
+    receiver._slotResolve = undefined;
+    receiver._slotReject = undefined;
+    receiver._idleIfUnwaited();
+    return Promise.reject(error);
   }
-
-  wake(): void {
-    if (this.resolve !== undefined) {
-      this.settleIfReady(this.receiver._park(this));
-    }
+  receiver._slotHeld = false;
+  if ((changed || receiver._slotWoke) && receiver._poll() !== PENDING) {
+    settleSlot(receiver);
   }
+  return promise;
+}
 
-  /** Resolves with `message`, handed over by the receiver, which has already taken this waker back. */
-  takeDirect(message: T): void {
-    const resolve = this.resolve as (message: T) => void;
-    this.resolve = undefined;
-    this.reject = undefined;
-    resolve(message);
+/** The slot's wake: polls, and takes the message in the same tick when there is one. */
+function wakeSlot<T>(receiver: Receiver<T>): void {
+  if (receiver._slotHeld) {
+    receiver._slotWoke = true;
+  } else if (receiver._poll() !== PENDING) {
+    settleSlot(receiver);
   }
+}
 
-  /**
-   * Takes the message in the tick the receiver was found ready (or its stop error). The waiter
-   * stays busy until the message is taken: a `receive()` made from inside `consume()` (a `map()`
-   * function) gets a waiter of its own and queues behind the others, instead of this one.
-   */
-  private settleIfReady(state: PollState): void {
-    if (state === PENDING) {
-      return;
-    }
-    this.settling = true;
-    const resolve = this.resolve as (message: T) => void;
-    const reject = this.reject as (reason: unknown) => void;
-    this.resolve = undefined;
-    this.reject = undefined;
-    try {
-      resolve(this.receiver.consume());
-    } catch (error) {
-      reject(error);
-    } finally {
-      this.settling = false;
-    }
+/**
+ * Takes the message (or the stop error) for the `receive()` in the slot, which it leaves first:
+ * a `receive()` made from inside `consume()` (a `map()` function) waits anew, behind those
+ * already parked.
+ */
+function settleSlot<T>(receiver: Receiver<T>): void {
+  const resolve = receiver._slotResolve as (message: T) => void;
+  const reject = receiver._slotReject as (reason: unknown) => void;
+  receiver._slotResolve = undefined;
+  receiver._slotReject = undefined;
+  try {
+    resolve(receiver.consume());
+  } catch (error) {
+    reject(error);
   }
+  receiver._idleIfUnwaited();
 }
 /** The base class's `_park()`, which receivers that delegate waiting override (compared, never called). */
 // eslint-disable-next-line @typescript-eslint/unbound-method -- only compared by identity

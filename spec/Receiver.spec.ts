@@ -27,6 +27,8 @@ import {
   Subject,
   toArray,
   VirtualTimeScheduler,
+  Subscription,
+  type SchedulerLike,
 } from 'rxjs';
 import { flushMicrotasks, reasonOf, settlementOf, thrownBy, track } from './helpers/async';
 import { drain, ListReceiver, receiveMany } from './helpers/receivers';
@@ -278,6 +280,131 @@ describe('Receiver', () => {
       const { receiver } = anycastPair<number>();
       expect(() => receiver.receive({ signal: {} as AbortSignal })).toThrow(TypeError);
       expect(() => receiver.ready({ signal: 'x' as unknown as AbortSignal })).toThrow(TypeError);
+    });
+  });
+
+  describe('the receive() slot (protocol invariant 5): a lone receive() waits in the receiver', () => {
+    const channels = {
+      Anycast: () => {
+        const channel = new Anycast<number>({ name: 'slot', maxsize: 4 });
+        return { channel, sender: channel.newSender(), receiver: channel.newReceiver() };
+      },
+      Broadcast: () => {
+        const channel = new Broadcast<number>('slot');
+        return { channel, sender: channel.newSender(), receiver: channel.newReceiver() };
+      },
+    };
+
+    for (const [kind, make] of Object.entries(channels)) {
+      describe(kind, () => {
+        it('is first in line: a ready() and a receive() made after it wait for the next messages', async () => {
+          const { sender, receiver } = make();
+          const first = track(receiver.receive());
+          const ready = track(receiver.ready());
+          const second = track(receiver.receive());
+          await sender.send(1);
+          await flushMicrotasks();
+          expect(first.current()).toEqual({ state: 'fulfilled', value: 1 });
+          expect(second.current()).toEqual({ state: 'pending' });
+          await sender.send(2);
+          await flushMicrotasks();
+          // ready() and the second receive() were both woken by 2; receive() took it.
+          expect(ready.current()).toEqual({ state: 'fulfilled', value: true });
+          expect(second.current()).toEqual({ state: 'fulfilled', value: 2 });
+        });
+
+        it('a receive() made while a ready() waits queues behind it, and the slot is free again after', async () => {
+          const { sender, receiver } = make();
+          const ready = track(receiver.ready());
+          const received = track(receiver.receive());
+          await sender.send(1);
+          await flushMicrotasks();
+          expect(ready.current()).toEqual({ state: 'fulfilled', value: true });
+          expect(received.current()).toEqual({ state: 'fulfilled', value: 1 });
+          const next = receiver.receive();
+          await sender.send(2);
+          await expect(next).resolves.toBe(2);
+        });
+
+        it('a receive() made from inside the delivery of the slot (a map() function) gets the next message', async () => {
+          const { sender, receiver } = make();
+          const seen: number[] = [];
+          let inner: Promise<number> | undefined;
+          const mapped = receiver.map((message) => {
+            seen.push(message);
+            inner ??= mapped.receive();
+            return message;
+          });
+          const outer = mapped.receive();
+          await sender.send(1);
+          await sender.send(2);
+          await expect(outer).resolves.toBe(1);
+          await expect(inner).resolves.toBe(2);
+          expect(seen).toEqual([1, 2]);
+        });
+
+        it('a receive() in the slot stops with the receiver on close(), and the next one rejects at once', async () => {
+          const { receiver } = make();
+          const received = receiver.receive();
+          receiver.close();
+          await expect(received).rejects.toBeInstanceOf(ReceiverStoppedError);
+          await expect(receiver.receive()).rejects.toBeInstanceOf(ReceiverStoppedError);
+        });
+
+        it('a receive() in the slot stops when the channel closes, with the ChannelClosedError as its cause', async () => {
+          const { channel, receiver } = make();
+          const received = receiver.receive();
+          await channel.close();
+          const reason = await reasonOf(received);
+          expect(reason).toBeInstanceOf(ReceiverStoppedError);
+          expect((reason as Error).cause).toBeInstanceOf(ChannelClosedError);
+        });
+      });
+    }
+
+    it('a timer whose action runs inside the registration of the slot settles each receive() once, with its tick', async () => {
+      // A scheduler that runs an action at once, moving its clock to the action's time: the
+      // tick fires from inside the slot's registration hook (the timer arming its alarm).
+      let nowMs = 0;
+      const jumping = {
+        now: () => nowMs,
+        schedule: (work: () => void, delayMs = 0) => {
+          nowMs += delayMs;
+          work();
+          return new Subscription();
+        },
+      } as unknown as SchedulerLike;
+      const timer = Timer.timeout(10, { scheduler: jumping });
+      await expect(within(timer.receive())).resolves.toEqual(new Date(10));
+      await expect(within(timer.receive())).resolves.toEqual(new Date(20));
+      const ticks = [track(timer.receive()), track(timer.ready())];
+      await flushMicrotasks();
+      // The ready() made after it waits for the next tick (which its own arming fires at once).
+      expect(ticks.map((tick) => tick.current())).toEqual([
+        { state: 'fulfilled', value: new Date(30) },
+        { state: 'fulfilled', value: true },
+      ]);
+      expect(timer.consume()).toEqual(new Date(40));
+      timer.stop();
+    });
+
+    it('a Broadcast receiver whose buffer is not empty buffers in order instead of handing a message to the slot', async () => {
+      const channel = new Broadcast<number>('slot');
+      const sender = channel.newSender();
+      const receiver = channel.newReceiver();
+      const mapped = receiver.map((message) => {
+        if (message === 1) {
+          // A send from inside the delivery of 1: the receive() made next must get 2, then 3.
+          void sender.send(2);
+          void sender.send(3);
+        }
+        return message;
+      });
+      const first = mapped.receive();
+      await sender.send(1);
+      await expect(first).resolves.toBe(1);
+      await expect(mapped.receive()).resolves.toBe(2);
+      await expect(mapped.receive()).resolves.toBe(3);
     });
   });
 

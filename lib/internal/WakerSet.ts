@@ -130,16 +130,11 @@ export class WakerSet {
     }
   }
 
-  /** The one waker parked, when exactly one is and no `_park()` is registering one; else `undefined`. */
-  get sole(): Waker | undefined {
-    return this.others === undefined && this.registering === undefined && this.late === undefined
-      ? this.single
-      : undefined;
-  }
-
-  /** Takes back the {@link WakerSet.sole} waker: the set is empty afterwards. */
-  removeSole(): void {
-    this.single = undefined;
+  /** Whether nothing is parked, registering or being woken: a newcomer is first in line. */
+  get isIdle(): boolean {
+    return (
+      this.single === undefined && this.late === undefined && this.registering === undefined && this.round === undefined
+    );
   }
 
   /**

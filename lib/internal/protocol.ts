@@ -28,6 +28,13 @@
  *    it is not called, even by a wake round already under way.
  * 4. **Wakers are short and may re-enter.** `wake()` never throws; it may poll, consume and park
  *    again. A waker parked again from inside a wake round waits for the next round.
+ * 5. **The receive() slot.** A built-in receiver that parks its own wakers holds one waiting
+ *    `receive()` (without a signal) in itself instead of in its `WakerSet`, when nothing else
+ *    waits on it: that call is first in line, so a wake calls it before the wakers parked after
+ *    it, and a receiver whose buffer is empty may settle it with the message directly (those
+ *    behind it stay PENDING). Its registration keeps invariant 2 the same way (`_parked()` runs
+ *    with the slot held, a wake meanwhile is recorded and the re-check decides). It is the fast
+ *    path of a fan-out: the minimal hand-written one keeps the same one waiter per receiver.
  *
  * The brand {@link POLLABLE} (a `Symbol.for` key, so that two copies of the package, CommonJS
  * and ESM, recognise each other) marks the objects that keep these invariants. A receiver

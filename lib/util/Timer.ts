@@ -368,9 +368,7 @@ export class Timer extends Receiver<Date> {
     try {
       nextTickMs = this.nextTickAfter(nowMs, this.nextTickMs);
     } catch (error) {
-      const message = `${String(this)}: ${String(this.missedTickPolicy)}.nextTickTime() threw; the timer stopped`;
-      this.failure = new ReceiverError(message, this, { cause: error });
-      this.halt();
+      this.stopWith(`${String(this)}: ${String(this.missedTickPolicy)}.nextTickTime() threw; the timer stopped`, error);
       return;
     }
     this.firedTick = new Date(nowMs);
@@ -411,14 +409,27 @@ export class Timer extends Receiver<Date> {
     if (this.alarm !== undefined || !this._waited || this.lifecycle !== RUNNING || this.firedTick !== undefined) {
       return;
     }
-    // Past 2^31 - 1 ms, setTimeout fires at once (Node warns and uses 1 ms): wait at most that
-    // long, and onAlarm() waits again for the rest.
-    const delayMs = Math.min(MAX_DELAY_MS, Math.max(0, this.nextTickMs - this.scheduler.now()));
-    // The alarm is set before schedule() returns, so a scheduler that runs the action at once
-    // (queueScheduler) still finds it live in onAlarm().
     const alarm = new Subscription();
-    this.alarm = alarm;
-    alarm.add(this.scheduler.schedule(() => this.onAlarm(alarm), delayMs));
+    try {
+      // Past 2^31 - 1 ms, setTimeout fires at once (Node warns and uses 1 ms): wait at most that
+      // long, and onAlarm() waits again for the rest.
+      const delayMs = Math.min(MAX_DELAY_MS, Math.max(0, this.nextTickMs - this.scheduler.now()));
+      // The alarm is set before schedule() returns, so a scheduler that runs the action at once
+      // (queueScheduler) still finds it live in onAlarm().
+      this.alarm = alarm;
+      alarm.add(this.scheduler.schedule(() => this.onAlarm(alarm), delayMs));
+    } catch (error) {
+      // A scheduler written by a user threw. Arming runs inside a wait's registration, which
+      // must not throw (lib/internal/protocol.ts): the waiters get the error from consume().
+      this.stopWith(`${String(this)}: its scheduler threw; the timer stopped`, error);
+      this._wake();
+    }
+  }
+
+  /** Stops the timer with an error that the next `consume()` throws once (then it is simply stopped). */
+  private stopWith(message: string, cause: unknown): void {
+    this.failure = new ReceiverError(message, this, { cause });
+    this.halt();
   }
 
   private halt(): void {

@@ -11,7 +11,7 @@ import {
 import { TestScheduler } from 'rxjs/testing';
 import { ReceiverError, ReceiverStoppedError, select, selectedFrom } from 'rx-channels';
 import { MissedTickPolicy, SkipMissedAndDrift, SkipMissedAndResync, Timer, TriggerAllMissed } from 'rx-channels/util';
-import { flushMicrotasks, reasonOf, settlementOf, thrownBy, track } from '../helpers/async';
+import { flushMicrotasks, NOT_REJECTED, reasonOf, settlementOf, thrownBy, track } from '../helpers/async';
 import { captureWarnings } from '../helpers/logger';
 
 function testScheduler(): TestScheduler {
@@ -560,6 +560,44 @@ describe('Timer', () => {
       const timer = Timer.once(100, { scheduler, autoStart: false });
       scheduler.frame = 1000;
       expect(await inVirtualTime(scheduler, timer.receive())).toEqual(new Date(1100));
+    });
+
+    it('a scheduler whose schedule() throws stops the timer with a ReceiverError: receive() rejects, never throws or hangs', async () => {
+      let throwNext = true;
+      const scheduler: SchedulerLike = {
+        now: () => queueScheduler.now(),
+        schedule: (...args: Parameters<SchedulerLike['schedule']>) => {
+          if (throwNext) {
+            throwNext = false;
+            throw new Error('boom');
+          }
+          return queueScheduler.schedule(...args);
+        },
+      };
+      const timer = Timer.timeout(10, { scheduler });
+      let received: Promise<Date> | undefined;
+      expect(thrownBy(() => (received = timer.receive()))).toBe(NOT_REJECTED);
+      const reason = await reasonOf(received as Promise<Date>);
+      expect(reason).toBeInstanceOf(ReceiverError);
+      expect((reason as Error).message).toBe('Timer:10ms: its scheduler threw; the timer stopped');
+      expect((reason as Error).cause).toEqual(new Error('boom'));
+      // Thrown once; afterwards the timer is stopped, until reset().
+      await expect(timer.receive()).rejects.toBeInstanceOf(ReceiverStoppedError);
+    });
+
+    it('a scheduler whose schedule() throws under a waiting ready(): it resolves true and consume() throws the error', async () => {
+      const scheduler = {
+        now: () => queueScheduler.now(),
+        schedule: () => {
+          throw new Error('boom');
+        },
+      } as unknown as SchedulerLike;
+      const timer = Timer.timeout(10, { scheduler });
+      let ready: Promise<boolean> | undefined;
+      expect(thrownBy(() => (ready = timer.ready()))).toBe(NOT_REJECTED);
+      await expect(ready).resolves.toBe(true);
+      expect(thrownBy(() => timer.consume())).toBeInstanceOf(ReceiverError);
+      await expect(timer.ready()).resolves.toBe(false);
     });
 
     it('with delay 0 on queueScheduler, fires at the first look, in the same call', async () => {
