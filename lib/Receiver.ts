@@ -540,8 +540,8 @@ function waitInSlot<T>(receiver: Receiver<T>): Promise<T> {
     return Promise.reject(error);
   }
   receiver._slotHeld = false;
-  if ((changed || receiver._slotWoke) && receiver._poll() !== PENDING) {
-    settleSlot(receiver);
+  if (changed || receiver._slotWoke) {
+    pollSlot(receiver);
   }
   return promise;
 }
@@ -550,7 +550,18 @@ function waitInSlot<T>(receiver: Receiver<T>): Promise<T> {
 function wakeSlot<T>(receiver: Receiver<T>): void {
   if (receiver._slotHeld) {
     receiver._slotWoke = true;
-  } else if (receiver._poll() !== PENDING) {
+  } else {
+    pollSlot(receiver);
+  }
+}
+
+/**
+ * Polls for the `receive()` in the slot and settles it when the receiver is ready. The poll
+ * may wake the receiver itself (a timer fires its tick in `_poll()` and tells its waiters at
+ * once): that nested wake may already have settled the slot, and then there is nothing to take.
+ */
+function pollSlot<T>(receiver: Receiver<T>): void {
+  if (receiver._poll() !== PENDING && receiver._slotResolve !== undefined) {
     settleSlot(receiver);
   }
 }

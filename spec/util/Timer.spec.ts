@@ -600,6 +600,37 @@ describe('Timer', () => {
       await expect(timer.ready()).resolves.toBe(false);
     });
 
+    it('a receive() waiting in the slot beside a ready(), when re-arming for the ready() throws: nothing throws out of the alarm, the error is not lost', async () => {
+      // A manual scheduler: actions run when the test says, and the second schedule() throws.
+      let nowMs = 0;
+      const actions: (() => void)[] = [];
+      let schedules = 0;
+      const scheduler = {
+        now: () => nowMs,
+        schedule: (work: () => void) => {
+          if (++schedules === 2) {
+            throw new Error('boom');
+          }
+          actions.push(work);
+          return new Subscription();
+        },
+      } as unknown as SchedulerLike;
+      const timer = Timer.periodic(10, { scheduler });
+      const received = track(timer.receive());
+      const ready = track(timer.ready());
+      expect(actions).toHaveLength(1);
+      nowMs = 10;
+      expect(thrownBy(() => (actions.shift() as () => void)())).toBe(NOT_REJECTED);
+      await flushMicrotasks();
+      expect(received.current()).toEqual({ state: 'fulfilled', value: new Date(10) });
+      expect(ready.current()).toEqual({ state: 'fulfilled', value: true });
+      // The ready() was announced the scheduler's error: consume() throws it, once.
+      const error = thrownBy(() => timer.consume());
+      expect(error).toBeInstanceOf(ReceiverError);
+      expect((error as Error).message).toBe('Timer:10ms: its scheduler threw; the timer stopped');
+      await expect(timer.ready()).resolves.toBe(false);
+    });
+
     it('with delay 0 on queueScheduler, fires at the first look, in the same call', async () => {
       const timer = Timer.once(0, { scheduler: queueScheduler });
       const seen: string[] = [];
