@@ -899,6 +899,44 @@ describe('Anycast waiting line across receivers, with receive() calls in the slo
     readonly call: ReturnType<typeof track<number>>;
   }
 
+  it('a message reserved by ready() and given back by close() goes to the receive() waiting in the slot of the next receiver in line', async () => {
+    const channel = new Anycast<number>();
+    const sender = channel.newSender();
+    const holder = channel.newReceiver();
+    const waiter = channel.newReceiver();
+    await sender.send(1);
+    await expect(holder.ready()).resolves.toBe(true);
+    const received = track(waiter.receive());
+    await flushMicrotasks();
+    expect(received.current()).toEqual({ state: 'pending' });
+    holder.close();
+    await flushMicrotasks();
+    expect(received.current()).toEqual({ state: 'fulfilled', value: 1 });
+  });
+
+  it('a subscriber served first closes the next receiver in line (its receive() in the slot) and sends: the message goes to the one after, nothing lost', async () => {
+    const channel = new Anycast<number>();
+    const sender = channel.newSender();
+    const [first, second, third] = [channel.newReceiver(), channel.newReceiver(), channel.newReceiver()];
+    const seen: number[] = [];
+    const subscription = first.subscribe((message) => {
+      seen.push(message);
+      if (message === 1) {
+        second.close();
+        void sender.send(2);
+      }
+    });
+    const closed = second.receive();
+    const received = third.receive();
+    await sender.send(1);
+    await expect(closed).rejects.toBeInstanceOf(ReceiverStoppedError);
+    await expect(received).resolves.toBe(2);
+    subscription.unsubscribe();
+    expect(seen).toEqual([1]);
+    await sender.send(3);
+    await expect(third.receive()).resolves.toBe(3);
+  });
+
   it('serves waiting receivers first come first served (a receiver served with calls left goes to the back), each message to exactly one call (model check)', async () => {
     const op: fc.Arbitrary<Op> = fc.oneof(
       fc.record({ kind: fc.constant('wait' as const), who: fc.nat(3), withSignal: fc.boolean() }),
