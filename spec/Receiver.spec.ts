@@ -370,7 +370,10 @@ describe('Receiver', () => {
         | { readonly kind: 'send' }
         | { readonly kind: 'abort' };
       const op: fc.Arbitrary<Op> = fc.oneof(
-        fc.record({ kind: fc.constant('wait' as const), how: fc.constantFrom('slot', 'signal', 'mapped', 'subscriber') }),
+        fc.record({
+          kind: fc.constant('wait' as const),
+          how: fc.constantFrom('slot', 'signal', 'mapped', 'subscriber'),
+        }),
         fc.record({ kind: fc.constant('send' as const) }),
         fc.record({ kind: fc.constant('abort' as const) }),
       );
@@ -406,7 +409,7 @@ describe('Receiver', () => {
                       ? receiver.receive()
                       : receiver.receive({ signal: controller.signal }),
                 );
-                call = { controller, got: () => tracked.current() as { state: string; value?: number } };
+                call = { controller, got: () => tracked.current() };
               }
               await flushMicrotasks();
               if (buffer.length > 0) {
