@@ -631,6 +631,31 @@ describe('Timer', () => {
       await expect(timer.ready()).resolves.toBe(false);
     });
 
+    it('reset() while a receive() waits in the slot, with a scheduler that throws on the re-arm: reset() returns, the receive() rejects with the error', async () => {
+      let throwNext = false;
+      const virtual = new VirtualTimeScheduler();
+      const scheduler: SchedulerLike = {
+        now: () => virtual.now(),
+        schedule: (...args: Parameters<SchedulerLike['schedule']>) => {
+          if (throwNext) {
+            throw new Error('boom');
+          }
+          return virtual.schedule(...args);
+        },
+      };
+      const timer = Timer.periodic(10, { scheduler });
+      const received = timer.receive();
+      throwNext = true;
+      expect(thrownBy(() => timer.reset())).toBe(NOT_REJECTED);
+      const reason = await reasonOf(received);
+      expect(reason).toBeInstanceOf(ReceiverError);
+      expect((reason as Error).cause).toEqual(new Error('boom'));
+      expect(timer.isRunning).toBe(false);
+      // Nothing of the first alarm is left to fire.
+      virtual.flush();
+      await expect(timer.ready()).resolves.toBe(false);
+    });
+
     it('with delay 0 on queueScheduler, fires at the first look, in the same call', async () => {
       const timer = Timer.once(0, { scheduler: queueScheduler });
       const seen: string[] = [];
