@@ -656,6 +656,34 @@ describe('Timer', () => {
       await expect(timer.ready()).resolves.toBe(false);
     });
 
+    it('a receive() waiting in the slot, woken by an alarm whose clock then reads a little earlier (a clock stepped back): the alarm is armed again, the tick comes', async () => {
+      let nowMs = 0;
+      const readings: number[] = [];
+      const actions: (() => void)[] = [];
+      const scheduler = {
+        now: () => readings.shift() ?? nowMs,
+        schedule: (work: () => void) => {
+          actions.push(work);
+          return new Subscription();
+        },
+      } as unknown as SchedulerLike;
+      const timer = Timer.periodic(10, { scheduler });
+      const received = track(timer.receive());
+      expect(actions).toHaveLength(1);
+      nowMs = 10;
+      // The alarm sees 10; the poll it wakes reads 9.5.
+      readings.push(10, 9.5);
+      (actions.shift() as () => void)();
+      // The receive() is registered again, as a parked waker parks again: the timer arms a new
+      // alarm and looks again (a scheduler that queues its actions runs the queued ones here).
+      for (let action = actions.shift(); action !== undefined; action = actions.shift()) {
+        action();
+      }
+      await flushMicrotasks();
+      expect(received.current()).toEqual({ state: 'fulfilled', value: new Date(10) });
+      timer.stop();
+    });
+
     it('with delay 0 on queueScheduler, fires at the first look, in the same call', async () => {
       const timer = Timer.once(0, { scheduler: queueScheduler });
       const seen: string[] = [];
