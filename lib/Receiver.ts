@@ -526,39 +526,69 @@ function waitInSlot<T>(receiver: Receiver<T>): Promise<T> {
     receiver._slotResolve = resolve;
     receiver._slotReject = reject;
   });
+  registerSlot(receiver);
+  return promise;
+}
+
+/**
+ * Runs the receiver's registration hook for the `receive()` in the slot, with the slot held, then
+ * re-checks when the hook or a wake meanwhile may have changed the state. Also after a wake that
+ * found the receiver still PENDING, as a parked waker parks again: a wake may have used up what
+ * the hook set up (a timer's alarm).
+ */
+function registerSlot<T>(receiver: Receiver<T>): void {
   receiver._slotHeld = true;
   receiver._slotWoke = false;
   let changed: boolean;
   try {
     changed = receiver._parked();
   } catch (error) {
-    // A hook that runs user code (a timer's scheduler) threw: this call fails, nothing is taken.
+    // A hook that runs user code threw: this call fails, nothing is taken.
+    const reject = receiver._slotReject as (reason: unknown) => void;
     receiver._slotHeld = false;
     receiver._slotResolve = undefined;
     receiver._slotReject = undefined;
     receiver._idleIfUnwaited();
-    return Promise.reject(error);
+    reject(error);
+    return;
   }
   receiver._slotHeld = false;
-  if ((changed || receiver._slotWoke) && receiver._poll() !== PENDING) {
-    settleSlot(receiver);
+  if (changed || receiver._slotWoke) {
+    pollSlot(receiver);
   }
-  return promise;
 }
 
-/** The slot's wake: polls, and takes the message in the same tick when there is one. */
+/** The slot's wake: polls, and takes the message in the same tick when there is one; else registers again. */
 function wakeSlot<T>(receiver: Receiver<T>): void {
   if (receiver._slotHeld) {
     receiver._slotWoke = true;
-  } else if (receiver._poll() !== PENDING) {
+  } else if (receiver._poll() === PENDING) {
+    if (receiver._slotResolve !== undefined) {
+      registerSlot(receiver);
+    }
+  } else if (receiver._slotResolve !== undefined) {
+    // The poll may have woken the receiver itself, and that nested wake settled the slot.
     settleSlot(receiver);
+  }
+}
+
+/**
+ * Polls for the `receive()` in the slot and settles it when the receiver is ready. The poll
+ * may wake the receiver itself (a timer fires its tick in `_poll()` and tells its waiters at
+ * once): that nested wake may already have settled the slot, and then there is nothing to take.
+ */
+function pollSlot<T>(receiver: Receiver<T>): void {
+  if (receiver._poll() !== PENDING && receiver._slotResolve !== undefined) {
+    settleSlot(receiver);
+    receiver._idleIfUnwaited();
   }
 }
 
 /**
  * Takes the message (or the stop error) for the `receive()` in the slot, which it leaves first:
  * a `receive()` made from inside `consume()` (a `map()` function) waits anew, behind those
- * already parked.
+ * already parked. The caller calls `_idle()` when nobody waits any more (`_wake()` does so once,
+ * after its round).
  */
 function settleSlot<T>(receiver: Receiver<T>): void {
   const resolve = receiver._slotResolve as (message: T) => void;
@@ -570,7 +600,6 @@ function settleSlot<T>(receiver: Receiver<T>): void {
   } catch (error) {
     reject(error);
   }
-  receiver._idleIfUnwaited();
 }
 /** The base class's `_park()`, which receivers that delegate waiting override (compared, never called). */
 // eslint-disable-next-line @typescript-eslint/unbound-method -- only compared by identity

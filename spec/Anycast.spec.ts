@@ -13,6 +13,7 @@ import { abortListenerCount, flushMicrotasks, reasonOf, settlementOf, thrownBy, 
 import { itLeavesNoAbortListeners } from './helpers/abortListeners';
 import { collectUntil } from './helpers/gc';
 import { drain, receiveMany } from './helpers/receivers';
+import { propertyParameters } from './helpers/properties';
 
 /** Makes a receiver, lets its ready() reserve a message, and drops the receiver unclosed. */
 async function reserveAndDrop(channel: Anycast<number>): Promise<void> {
@@ -884,5 +885,148 @@ describe('Anycast unbounded (maxsize: Infinity)', () => {
     expect(channel.maxsize).toBe(Infinity);
     const receiver = channel.newReceiver();
     expect(await receiver.receiveMany(Infinity)).toHaveLength(50_001);
+  });
+});
+
+describe('Anycast waiting line across receivers, with receive() calls in the slot (protocol invariant 5)', () => {
+  type Op =
+    | { readonly kind: 'wait'; readonly who: number; readonly withSignal: boolean }
+    | { readonly kind: 'send' }
+    | { readonly kind: 'abort'; readonly who: number }
+    | { readonly kind: 'close'; readonly who: number };
+  interface Call {
+    readonly controller: AbortController | undefined;
+    readonly call: ReturnType<typeof track<number>>;
+  }
+
+  it('a message reserved by ready() and given back by close() goes to the receive() waiting in the slot of the next receiver in line', async () => {
+    const channel = new Anycast<number>();
+    const sender = channel.newSender();
+    const holder = channel.newReceiver();
+    const waiter = channel.newReceiver();
+    await sender.send(1);
+    await expect(holder.ready()).resolves.toBe(true);
+    const received = track(waiter.receive());
+    await flushMicrotasks();
+    expect(received.current()).toEqual({ state: 'pending' });
+    holder.close();
+    await flushMicrotasks();
+    expect(received.current()).toEqual({ state: 'fulfilled', value: 1 });
+  });
+
+  it('a subscriber served first closes the next receiver in line (its receive() in the slot) and sends: the message goes to the one after, nothing lost', async () => {
+    const channel = new Anycast<number>();
+    const sender = channel.newSender();
+    const [first, second, third] = [channel.newReceiver(), channel.newReceiver(), channel.newReceiver()];
+    const seen: number[] = [];
+    const subscription = first.subscribe((message) => {
+      seen.push(message);
+      if (message === 1) {
+        second.close();
+        void sender.send(2);
+      }
+    });
+    const closed = second.receive();
+    const received = third.receive();
+    await sender.send(1);
+    await expect(closed).rejects.toBeInstanceOf(ReceiverStoppedError);
+    await expect(received).resolves.toBe(2);
+    subscription.unsubscribe();
+    expect(seen).toEqual([1]);
+    await sender.send(3);
+    await expect(third.receive()).resolves.toBe(3);
+  });
+
+  it('serves waiting receivers first come first served (a receiver served with calls left goes to the back), each message to exactly one call (model check)', async () => {
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({ kind: fc.constant('wait' as const), who: fc.nat(3), withSignal: fc.boolean() }),
+      fc.record({ kind: fc.constant('send' as const) }),
+      fc.record({ kind: fc.constant('abort' as const), who: fc.nat(3) }),
+      fc.record({ kind: fc.constant('close' as const), who: fc.nat(3) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 40 }), async (ops) => {
+        const channel = new Anycast<number>({ maxsize: Infinity });
+        const sender = channel.newSender();
+        const receivers = [0, 1, 2, 3].map(() => channel.newReceiver());
+        const closed = new Set<number>();
+        // The model: the receivers waiting, in line; each one's calls, oldest first; the buffer.
+        const line: number[] = [];
+        const calls: Call[][] = [[], [], [], []];
+        const buffer: number[] = [];
+        let next = 0;
+        for (const step of ops) {
+          if (step.kind === 'wait') {
+            if (closed.has(step.who)) {
+              continue;
+            }
+            const controller = step.withSignal ? new AbortController() : undefined;
+            const receiver = receivers[step.who] as Receiver<number>;
+            const call = track(
+              controller === undefined ? receiver.receive() : receiver.receive({ signal: controller.signal }),
+            );
+            await flushMicrotasks();
+            if (buffer.length > 0) {
+              expect(call.current()).toEqual({ state: 'fulfilled', value: buffer.shift() });
+            } else {
+              expect(call.current()).toEqual({ state: 'pending' });
+              (calls[step.who] as Call[]).push({ controller, call });
+              if (!line.includes(step.who)) {
+                line.push(step.who);
+              }
+            }
+          } else if (step.kind === 'send') {
+            const message = next++;
+            await sender.send(message);
+            await flushMicrotasks();
+            const who = line.shift();
+            if (who === undefined) {
+              buffer.push(message);
+            } else {
+              const served = (calls[who] as Call[]).shift() as Call;
+              expect(served.call.current()).toEqual({ state: 'fulfilled', value: message });
+              if ((calls[who] as Call[]).length > 0) {
+                line.push(who);
+              }
+            }
+          } else if (step.kind === 'abort') {
+            const mine = calls[step.who] as Call[];
+            const aborted = mine.find((call) => call.controller !== undefined);
+            if (aborted === undefined) {
+              continue;
+            }
+            aborted.controller?.abort();
+            await flushMicrotasks();
+            expect(aborted.call.current().state).toBe('rejected');
+            mine.splice(mine.indexOf(aborted), 1);
+            if (mine.length === 0) {
+              line.splice(line.indexOf(step.who), 1);
+            }
+          } else {
+            if (closed.has(step.who)) {
+              continue;
+            }
+            closed.add(step.who);
+            (receivers[step.who] as Receiver<number>).close();
+            await flushMicrotasks();
+            for (const call of calls[step.who] as Call[]) {
+              expect(call.call.current().state).toBe('rejected');
+            }
+            calls[step.who] = [];
+            if (line.includes(step.who)) {
+              line.splice(line.indexOf(step.who), 1);
+            }
+          }
+          // Whoever the model says waits, waits.
+          for (const call of calls.flat()) {
+            expect(call.call.current()).toEqual({ state: 'pending' });
+          }
+        }
+        // Nothing lost: what is left is buffered, in order, for a new receiver.
+        await channel.close();
+        expect(await drain(channel.newReceiver())).toEqual(buffer);
+      }),
+      propertyParameters(200),
+    );
   });
 });

@@ -1,4 +1,6 @@
-import { Broadcast, BroadcastReceiver } from 'rx-channels';
+import { Broadcast, BroadcastReceiver, ReceiverInvalidatedError, ReceiverStoppedError } from 'rx-channels';
+import { flushMicrotasks, track } from './helpers/async';
+import { collectUntil } from './helpers/gc';
 import { captureWarnings } from './helpers/logger';
 
 describe('BroadcastReceiver', () => {
@@ -47,5 +49,99 @@ describe('BroadcastReceiver', () => {
     const channel = new Broadcast<number>('named');
     expect(String(channel.newReceiver())).toBe('BroadcastReceiver:named-1');
     expect(String(channel.newReceiver())).toBe('BroadcastReceiver:named-2');
+  });
+});
+
+function receiveOfDroppedReceiver(channel: Broadcast<number>): Promise<number> {
+  return channel.newReceiver().receive();
+}
+
+function slotAndAbortedOfDroppedReceiver(channel: Broadcast<number>, signal: AbortSignal): Promise<number>[] {
+  const receiver = channel.newReceiver();
+  return [receiver.receive(), receiver.receive({ signal })];
+}
+
+describe('BroadcastReceiver and the receive() slot (protocol invariant 5)', () => {
+  it('a receiver referenced only by its receive() waiting in the slot is not collected, gets the next message, and is collectable after', async () => {
+    const channel = new Broadcast<number>('slot-gc');
+    const received = track(receiveOfDroppedReceiver(channel));
+    expect(await collectUntil(() => channel.receiverCount === 0, 5)).toBe(false);
+    await channel.newSender().send(1);
+    await flushMicrotasks();
+    expect(received.current()).toEqual({ state: 'fulfilled', value: 1 });
+    expect(await collectUntil(() => channel.receiverCount === 0)).toBe(true);
+  });
+
+  it('an aborted receive() behind the slot leaves the receiver held for the slot', async () => {
+    const channel = new Broadcast<number>('slot-gc');
+    const controller = new AbortController();
+    const [inSlot, aborted] = slotAndAbortedOfDroppedReceiver(channel, controller.signal) as [
+      Promise<number>,
+      Promise<number>,
+    ];
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await collectUntil(() => channel.receiverCount === 0, 5)).toBe(false);
+    await channel.newSender().send(1);
+    await expect(inSlot).resolves.toBe(1);
+  });
+
+  it('intoPeekable() while a receive() waits in the slot rejects it with ReceiverInvalidatedError; the peekable sees the next message', async () => {
+    const channel = new Broadcast<number>('slot-peek');
+    const receiver = channel.newReceiver();
+    const received = receiver.receive();
+    const peekable = receiver.intoPeekable();
+    await expect(received).rejects.toBeInstanceOf(ReceiverInvalidatedError);
+    await channel.newSender().send(1);
+    expect(peekable.peek()).toBe(1);
+    await expect(receiver.receive()).rejects.toBeInstanceOf(ReceiverInvalidatedError);
+  });
+
+  it('resendLatest: a new receiver has the latest at once, and its next receive() waits in the slot for the message after', async () => {
+    const channel = new Broadcast<number>('slot-latest', { resendLatest: true });
+    const sender = channel.newSender();
+    await sender.send(1);
+    const receiver = channel.newReceiver();
+    await expect(receiver.receive()).resolves.toBe(1);
+    const next = track(receiver.receive());
+    await flushMicrotasks();
+    expect(next.current()).toEqual({ state: 'pending' });
+    await sender.send(2);
+    await flushMicrotasks();
+    expect(next.current()).toEqual({ state: 'fulfilled', value: 2 });
+  });
+
+  it('re-entrant calls from a subscriber of another receiver, in the delivery of a message, while a receive() waits in the slot', async () => {
+    const channel = new Broadcast<number>('slot-reentrant');
+    const sender = channel.newSender();
+    const watcher = channel.newReceiver();
+    const waiting = channel.newReceiver();
+    const later = channel.newReceiver();
+    const inSlot = waiting.receive();
+    const seen: [string, number][] = [];
+    let fromInside: Promise<number> | undefined;
+    let closing: Promise<number> | undefined;
+    watcher.subscribe((message) => {
+      seen.push(['watcher', message]);
+      if (message === 1) {
+        // A receive() on a receiver the message has not reached yet gets that same message.
+        fromInside = later.receive();
+        // A send from inside the delivery is delivered after it, to everyone, in order.
+        void sender.send(2);
+        // A receive() in the slot of a receiver closed from here stops (after what it holds).
+        closing = waiting.receive();
+      }
+    });
+    await sender.send(1);
+    await expect(inSlot).resolves.toBe(1);
+    await expect(fromInside).resolves.toBe(1);
+    await expect(later.receive()).resolves.toBe(2);
+    await expect(closing).resolves.toBe(2);
+    waiting.close();
+    await expect(waiting.receive()).rejects.toBeInstanceOf(ReceiverStoppedError);
+    expect(seen).toEqual([
+      ['watcher', 1],
+      ['watcher', 2],
+    ]);
   });
 });

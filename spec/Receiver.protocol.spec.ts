@@ -14,7 +14,7 @@ import {
   type Waker,
 } from '../lib/internal/protocol';
 import { readyOf } from '../lib/internal/wait';
-import { reasonOf } from './helpers/async';
+import { flushMicrotasks, reasonOf, track } from './helpers/async';
 
 /** A receiver driven by hand, with hooks that log. */
 class Manual extends Receiver<number> {
@@ -130,6 +130,31 @@ describe('Receiver: the pull protocol of built-in receivers', () => {
     const outer = recorder('outer', log);
     expect(receiver._park(outer)).toBe(READY);
     expect(log).not.toContain('outer');
+  });
+
+  it('a receive() in the slot woken spuriously registers again, as a parked waker re-parks: the _parked hook runs again', async () => {
+    const receiver = new Manual();
+    const received = receiver.receive();
+    expect(receiver.log).toEqual(['parked']);
+    receiver.wakeSpuriously();
+    // A hook whose effect a wake may use up (a timer's alarm) is renewed.
+    expect(receiver.log).toEqual(['parked', 'parked']);
+    expect(receiver.waited).toBe(true);
+    receiver.becomeReady();
+    await expect(received).resolves.toBe(1);
+    expect(receiver.log).toEqual(['parked', 'parked', 'idle']);
+  });
+
+  it('a receive() in the slot woken spuriously, whose renewed hook makes it ready, takes the message once', async () => {
+    const receiver = new Manual();
+    const received = receiver.receive();
+    receiver.onParked = () => receiver.becomeReady();
+    receiver.wakeSpuriously();
+    const settled = track(received);
+    await flushMicrotasks();
+    expect(settled.current()).toEqual({ state: 'fulfilled', value: 1 });
+    expect(receiver.state).toBe(PENDING);
+    expect(receiver.waited).toBe(false);
   });
 
   it('_idle() runs after the last unpark, not before', () => {

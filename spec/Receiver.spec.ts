@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { expectTypeOf } from 'expect-type';
 import {
   Anycast,
@@ -32,6 +33,7 @@ import {
 } from 'rxjs';
 import { flushMicrotasks, reasonOf, settlementOf, thrownBy, track } from './helpers/async';
 import { drain, ListReceiver, receiveMany } from './helpers/receivers';
+import { propertyParameters } from './helpers/properties';
 
 function anycastPair<T>(maxsize = 10) {
   const channel = new Anycast<T>({ name: 'jobs', maxsize });
@@ -361,6 +363,101 @@ describe('Receiver', () => {
         });
       });
     }
+
+    it('one receiver, calls of every kind (the slot, a signal, a map(), one subscriber taking one): first come first served, each message once (model check)', async () => {
+      type Op =
+        | { readonly kind: 'wait'; readonly how: 'slot' | 'signal' | 'mapped' | 'subscriber' }
+        | { readonly kind: 'send' }
+        | { readonly kind: 'abort' };
+      const op: fc.Arbitrary<Op> = fc.oneof(
+        fc.record({
+          kind: fc.constant('wait' as const),
+          how: fc.constantFrom('slot', 'signal', 'mapped', 'subscriber'),
+        }),
+        fc.record({ kind: fc.constant('send' as const) }),
+        fc.record({ kind: fc.constant('abort' as const) }),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.boolean(), fc.array(op, { maxLength: 30 }), async (anycast, ops) => {
+          const { channel, sender, receiver } = anycast ? channels.Anycast() : channels.Broadcast();
+          const mapped = receiver.map((message) => message);
+          interface Call {
+            readonly controller: AbortController | undefined;
+            readonly subscriber: boolean;
+            readonly got: () => { state: string; value?: number };
+          }
+          const line: Call[] = [];
+          const buffer: number[] = [];
+          let next = 0;
+          for (const step of ops) {
+            if (step.kind === 'wait') {
+              let call: Call;
+              if (step.how === 'subscriber') {
+                // The Observable face is shared (every subscriber attached gets each message):
+                // one subscriber at a time, so that each is a consumer of its own.
+                if (line.some((waiting) => waiting.subscriber)) {
+                  continue;
+                }
+                let value: number | undefined;
+                receiver.pipe(take(1)).subscribe((message) => {
+                  value = message;
+                });
+                call = {
+                  controller: undefined,
+                  subscriber: true,
+                  got: () => (value === undefined ? { state: 'pending' } : { state: 'fulfilled', value }),
+                };
+              } else {
+                const controller = step.how === 'signal' ? new AbortController() : undefined;
+                const tracked = track(
+                  step.how === 'mapped'
+                    ? mapped.receive()
+                    : controller === undefined
+                      ? receiver.receive()
+                      : receiver.receive({ signal: controller.signal }),
+                );
+                call = { controller, subscriber: false, got: () => tracked.current() };
+              }
+              await flushMicrotasks();
+              if (buffer.length > 0) {
+                expect(call.got()).toEqual({ state: 'fulfilled', value: buffer.shift() });
+              } else {
+                line.push(call);
+              }
+            } else if (step.kind === 'send') {
+              if (buffer.length === 4) {
+                // The Anycast's maxsize: a send would wait for room.
+                continue;
+              }
+              const message = next++;
+              await sender.send(message);
+              await flushMicrotasks();
+              const served = line.shift();
+              if (served === undefined) {
+                buffer.push(message);
+              } else {
+                expect(served.got()).toEqual({ state: 'fulfilled', value: message });
+              }
+            } else {
+              const aborted = line.find((call) => call.controller !== undefined);
+              if (aborted === undefined) {
+                continue;
+              }
+              aborted.controller?.abort();
+              await flushMicrotasks();
+              expect(aborted.got().state).toBe('rejected');
+              line.splice(line.indexOf(aborted), 1);
+            }
+            for (const call of line) {
+              expect(call.got()).toEqual({ state: 'pending' });
+            }
+          }
+          await channel.close();
+          expect(await drain(receiver)).toEqual(buffer);
+        }),
+        propertyParameters(200),
+      );
+    });
 
     it('a timer whose action runs inside the registration of the slot settles each receive() once, with its tick', async () => {
       // A scheduler that runs an action at once, moving its clock to the action's time: the

@@ -33,8 +33,10 @@
  *    waits on it: that call is first in line, so a wake calls it before the wakers parked after
  *    it, and a receiver whose buffer is empty may settle it with the message directly (those
  *    behind it stay PENDING). Its registration keeps invariant 2 the same way (`_parked()` runs
- *    with the slot held, a wake meanwhile is recorded and the re-check decides). It is the fast
- *    path of a fan-out: the minimal hand-written one keeps the same one waiter per receiver.
+ *    with the slot held, a wake meanwhile is recorded and the re-check decides), and a wake that
+ *    finds it still PENDING registers it again, as a parked waker parks again (a wake may have
+ *    used up what `_parked()` set up: a timer's alarm). It is the fast path of a fan-out: the
+ *    minimal hand-written one keeps the same one waiter per receiver.
  *
  * The brand {@link POLLABLE} (a `Symbol.for` key, so that two copies of the package, CommonJS
  * and ESM, recognise each other) marks the objects that keep these invariants. A receiver

@@ -600,6 +600,90 @@ describe('Timer', () => {
       await expect(timer.ready()).resolves.toBe(false);
     });
 
+    it('a receive() waiting in the slot beside a ready(), when re-arming for the ready() throws: nothing throws out of the alarm, the error is not lost', async () => {
+      // A manual scheduler: actions run when the test says, and the second schedule() throws.
+      let nowMs = 0;
+      const actions: (() => void)[] = [];
+      let schedules = 0;
+      const scheduler = {
+        now: () => nowMs,
+        schedule: (work: () => void) => {
+          if (++schedules === 2) {
+            throw new Error('boom');
+          }
+          actions.push(work);
+          return new Subscription();
+        },
+      } as unknown as SchedulerLike;
+      const timer = Timer.periodic(10, { scheduler });
+      const received = track(timer.receive());
+      const ready = track(timer.ready());
+      expect(actions).toHaveLength(1);
+      nowMs = 10;
+      expect(thrownBy(() => (actions.shift() as () => void)())).toBe(NOT_REJECTED);
+      await flushMicrotasks();
+      expect(received.current()).toEqual({ state: 'fulfilled', value: new Date(10) });
+      expect(ready.current()).toEqual({ state: 'fulfilled', value: true });
+      // The ready() was announced the scheduler's error: consume() throws it, once.
+      const error = thrownBy(() => timer.consume());
+      expect(error).toBeInstanceOf(ReceiverError);
+      expect((error as Error).message).toBe('Timer:10ms: its scheduler threw; the timer stopped');
+      await expect(timer.ready()).resolves.toBe(false);
+    });
+
+    it('reset() while a receive() waits in the slot, with a scheduler that throws on the re-arm: reset() returns, the receive() rejects with the error', async () => {
+      let throwNext = false;
+      const virtual = new VirtualTimeScheduler();
+      const scheduler: SchedulerLike = {
+        now: () => virtual.now(),
+        schedule: (...args: Parameters<SchedulerLike['schedule']>) => {
+          if (throwNext) {
+            throw new Error('boom');
+          }
+          return virtual.schedule(...args);
+        },
+      };
+      const timer = Timer.periodic(10, { scheduler });
+      const received = timer.receive();
+      throwNext = true;
+      expect(thrownBy(() => timer.reset())).toBe(NOT_REJECTED);
+      const reason = await reasonOf(received);
+      expect(reason).toBeInstanceOf(ReceiverError);
+      expect((reason as Error).cause).toEqual(new Error('boom'));
+      expect(timer.isRunning).toBe(false);
+      // Nothing of the first alarm is left to fire.
+      virtual.flush();
+      await expect(timer.ready()).resolves.toBe(false);
+    });
+
+    it('a receive() waiting in the slot, woken by an alarm whose clock then reads a little earlier (a clock stepped back): the alarm is armed again, the tick comes', async () => {
+      let nowMs = 0;
+      const readings: number[] = [];
+      const actions: (() => void)[] = [];
+      const scheduler = {
+        now: () => readings.shift() ?? nowMs,
+        schedule: (work: () => void) => {
+          actions.push(work);
+          return new Subscription();
+        },
+      } as unknown as SchedulerLike;
+      const timer = Timer.periodic(10, { scheduler });
+      const received = track(timer.receive());
+      expect(actions).toHaveLength(1);
+      nowMs = 10;
+      // The alarm sees 10; the poll it wakes reads 9.5.
+      readings.push(10, 9.5);
+      (actions.shift() as () => void)();
+      // The receive() is registered again, as a parked waker parks again: the timer arms a new
+      // alarm and looks again (a scheduler that queues its actions runs the queued ones here).
+      for (let action = actions.shift(); action !== undefined; action = actions.shift()) {
+        action();
+      }
+      await flushMicrotasks();
+      expect(received.current()).toEqual({ state: 'fulfilled', value: new Date(10) });
+      timer.stop();
+    });
+
     it('with delay 0 on queueScheduler, fires at the first look, in the same call', async () => {
       const timer = Timer.once(0, { scheduler: queueScheduler });
       const seen: string[] = [];
