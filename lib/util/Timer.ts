@@ -332,7 +332,10 @@ export class Timer extends Receiver<Date> {
     if (this.lifecycle === HALTED) {
       return STOPPED;
     }
-    const nowMs = this.scheduler.now();
+    const nowMs = this.readClock();
+    if (nowMs === undefined) {
+      return READY;
+    }
     if (nowMs < this.nextTickMs) {
       return PENDING;
     }
@@ -379,7 +382,10 @@ export class Timer extends Receiver<Date> {
     this.lifecycle = RUNNING;
     this.firedTick = undefined;
     this.failure = undefined;
-    const nowMs = this.scheduler.now();
+    const nowMs = this.readClock();
+    if (nowMs === undefined) {
+      return;
+    }
     // A one-shot tick may be due at once (delay 0); a repeating one must lie ahead (see after()).
     this.nextTickMs = this.oneShot
       ? nowMs + startDelayMs + this.intervalMs
@@ -421,8 +427,7 @@ export class Timer extends Receiver<Date> {
     } catch (error) {
       // A scheduler written by a user threw. Arming runs inside a wait's registration, which
       // must not throw (lib/internal/protocol.ts): the waiters get the error from consume().
-      this.stopWith(`${String(this)}: its scheduler threw; the timer stopped`, error);
-      this._wake();
+      this.schedulerThrew(error);
     }
   }
 
@@ -450,11 +455,34 @@ export class Timer extends Receiver<Date> {
       return;
     }
     this.alarm = undefined;
-    if (this.lifecycle === RUNNING && this.firedTick === undefined && this.scheduler.now() < this.nextTickMs) {
-      // A real clock can run a timer callback a little early: wait for the rest.
-      this.armAlarm();
-      return;
+    if (this.lifecycle === RUNNING && this.firedTick === undefined) {
+      const nowMs = this.readClock();
+      if (nowMs !== undefined && nowMs < this.nextTickMs) {
+        // A real clock can run a timer callback a little early: wait for the rest.
+        this.armAlarm();
+        return;
+      }
     }
+    this._wake();
+  }
+
+  /**
+   * The scheduler's `now()`; `undefined` when a scheduler written by a user threw, which stops
+   * the timer with that error (a poll never throws, lib/internal/protocol.ts) and tells the
+   * waiters, one of which gets it from `consume()`.
+   */
+  private readClock(): number | undefined {
+    try {
+      return this.scheduler.now();
+    } catch (error) {
+      this.schedulerThrew(error);
+      return undefined;
+    }
+  }
+
+  /** A scheduler written by a user threw: the timer stops with its error, and the waiters are told. */
+  private schedulerThrew(error: unknown): void {
+    this.stopWith(`${String(this)}: its scheduler threw; the timer stopped`, error);
     this._wake();
   }
 }

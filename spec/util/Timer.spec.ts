@@ -14,6 +14,13 @@ import { MissedTickPolicy, SkipMissedAndDrift, SkipMissedAndResync, Timer, Trigg
 import { flushMicrotasks, NOT_REJECTED, reasonOf, settlementOf, thrownBy, track } from '../helpers/async';
 import { captureWarnings } from '../helpers/logger';
 
+/** A `receive()` whose promise is kept for later and whose rejection is handled at once. */
+function receiveTracked(timer: Timer): { readonly promise: Promise<Date> } {
+  const promise = timer.receive();
+  promise.catch(() => undefined);
+  return { promise };
+}
+
 function testScheduler(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 }
@@ -583,6 +590,39 @@ describe('Timer', () => {
       expect((reason as Error).cause).toEqual(new Error('boom'));
       // Thrown once; afterwards the timer is stopped, until reset().
       await expect(timer.receive()).rejects.toBeInstanceOf(ReceiverStoppedError);
+    });
+
+    it('a scheduler whose now() throws: poll and alarm never throw, the timer stops with a ReceiverError', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      let clockBroken = false;
+      const breaking = {
+        now: () => {
+          if (clockBroken) {
+            throw new Error('no clock');
+          }
+          return scheduler.now();
+        },
+        schedule: scheduler.schedule.bind(scheduler),
+      };
+      const timer = Timer.timeout(10, { scheduler: breaking });
+      const received = receiveTracked(timer);
+      const ready = track(timer.ready());
+      clockBroken = true;
+      expect(thrownBy(() => scheduler.flush())).toBe(NOT_REJECTED); // the alarm reads the clock
+      const reason = await reasonOf(received.promise);
+      expect(reason).toBeInstanceOf(ReceiverError);
+      expect((reason as Error).message).toBe('Timer:10ms: its scheduler threw; the timer stopped');
+      expect((reason as Error).cause).toEqual(new Error('no clock'));
+      // The error went to the receive(), first in line; the ready() behind it sees a stopped timer.
+      await flushMicrotasks();
+      expect(ready.current()).toEqual({ state: 'fulfilled', value: false });
+      // A timer whose clock throws at its first look: ready() resolves true, consume() throws once.
+      const other = Timer.timeout(10, { scheduler: breaking });
+      let otherReady: Promise<boolean> | undefined;
+      expect(thrownBy(() => (otherReady = other.ready()))).toBe(NOT_REJECTED);
+      await expect(otherReady).resolves.toBe(true);
+      expect(thrownBy(() => other.consume())).toBeInstanceOf(ReceiverError);
+      await expect(other.ready()).resolves.toBe(false);
     });
 
     it('a scheduler whose schedule() throws under a waiting ready(): it resolves true and consume() throws the error', async () => {
