@@ -104,6 +104,11 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
  *   {@link Timer.once} timer also stops, the same way, once its one tick is consumed.
  * - **Cancellation:** an aborted `ready()`/`receive()` takes nothing; the last waiter to leave
  *   cancels the scheduled action, so an idle timer holds no timer handle.
+ * - **User code that throws:** a missed-tick policy, or a scheduler whose `now()` or
+ *   `schedule()` throws, stops the timer with a {@link ReceiverError} (the thrown error as its
+ *   `cause`): the waiting `receive()` rejects with it, or the `consume()` after `ready()` throws it,
+ *   once; then the timer is stopped until `reset()`. No call throws it synchronously and no waiter
+ *   is left hanging.
  * - **Not guaranteed:** that a tick fires exactly on time: on a real clock, the event loop
  *   decides when the scheduled action runs.
  *
@@ -129,7 +134,7 @@ export class Timer extends Receiver<Date> {
   private nextTickMs = 0;
   /** The tick that fired and waits for `consume()`; cleared by stop() and reset() so no stale tick gets out. */
   private firedTick: Date | undefined;
-  /** The error of a missed-tick policy that threw, thrown once by `consume()` in place of a tick. */
+  /** The error of a missed-tick policy or a scheduler that threw, thrown once by `consume()` in place of a tick. */
   private failure: ReceiverError<Date> | undefined;
   /** The one scheduled action for the next tick, while someone waits; its identity tells a live alarm from a cancelled one. */
   private alarm: Subscription | undefined;
