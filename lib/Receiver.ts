@@ -421,15 +421,7 @@ export abstract class Receiver<T> extends Observable<T> implements AsyncIterable
   /** @internal Polls and, when PENDING, registers `waker`, atomically (invariant 2). */
   _park(waker: Waker): PollState {
     const state = this._poll();
-    return state === PENDING ? this._register(waker) : state;
-  }
-
-  /**
-   * @internal The second half of `_park()`, for a caller that has just polled PENDING in this
-   * same tick: registers `waker`, then re-checks (see `WakerSet.register`).
-   */
-  _register(waker: Waker): PollState {
-    return this._wakers.register(waker, this);
+    return state === PENDING ? this._wakers.register(waker, this) : state;
   }
 
   /** @internal Takes back a registered waker (invariant 3). */
@@ -544,17 +536,16 @@ function registerSlot<T>(receiver: Receiver<T>): void {
     changed = receiver._parked();
   } catch (error) {
     // A hook that runs user code threw: this call fails, nothing is taken.
-    const reject = receiver._slotReject as (reason: unknown) => void;
     receiver._slotHeld = false;
-    receiver._slotResolve = undefined;
-    receiver._slotReject = undefined;
+    settleSlot(receiver, () => {
+      throw error;
+    });
     receiver._idleIfUnwaited();
-    reject(error);
     return;
   }
   receiver._slotHeld = false;
   if (changed || receiver._slotWoke) {
-    pollSlot(receiver);
+    pollSlot(receiver, false);
   }
 }
 
@@ -562,25 +553,29 @@ function registerSlot<T>(receiver: Receiver<T>): void {
 function wakeSlot<T>(receiver: Receiver<T>): void {
   if (receiver._slotHeld) {
     receiver._slotWoke = true;
-  } else if (receiver._poll() === PENDING) {
-    if (receiver._slotResolve !== undefined) {
-      registerSlot(receiver);
-    }
-  } else if (receiver._slotResolve !== undefined) {
-    // The poll may have woken the receiver itself, and that nested wake settled the slot.
-    settleSlot(receiver);
+  } else {
+    pollSlot(receiver, true);
   }
 }
 
 /**
- * Polls for the `receive()` in the slot and settles it when the receiver is ready. The poll
- * may wake the receiver itself (a timer fires its tick in `_poll()` and tells its waiters at
- * once): that nested wake may already have settled the slot, and then there is nothing to take.
+ * Polls for the `receive()` in the slot and settles it when the receiver is ready; when it is
+ * not, a wake registers the slot again. The poll may wake the receiver itself (a timer fires its
+ * tick in `_poll()` and tells its waiters at once): that nested wake may already have settled the
+ * slot, and then there is nothing to do. A wake leaves `_idle()` to `_wake()`, after its round.
  */
-function pollSlot<T>(receiver: Receiver<T>): void {
-  if (receiver._poll() !== PENDING && receiver._slotResolve !== undefined) {
-    settleSlot(receiver);
-    receiver._idleIfUnwaited();
+function pollSlot<T>(receiver: Receiver<T>, woken: boolean): void {
+  const state = receiver._poll();
+  if (receiver._slotResolve === undefined) {
+    return;
+  }
+  if (state !== PENDING) {
+    settleSlot(receiver, consumeFrom);
+    if (!woken) {
+      receiver._idleIfUnwaited();
+    }
+  } else if (woken) {
+    registerSlot(receiver);
   }
 }
 
@@ -590,13 +585,13 @@ function pollSlot<T>(receiver: Receiver<T>): void {
  * already parked. The caller calls `_idle()` when nobody waits any more (`_wake()` does so once,
  * after its round).
  */
-function settleSlot<T>(receiver: Receiver<T>): void {
+function settleSlot<T>(receiver: Receiver<T>, take: (source: Source<T>) => T): void {
   const resolve = receiver._slotResolve as (message: T) => void;
   const reject = receiver._slotReject as (reason: unknown) => void;
   receiver._slotResolve = undefined;
   receiver._slotReject = undefined;
   try {
-    resolve(receiver.consume());
+    resolve(take(receiver));
   } catch (error) {
     reject(error);
   }
