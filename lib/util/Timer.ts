@@ -7,6 +7,7 @@ import { ReceiverError, ReceiverStoppedError } from '../errors';
 import { checkOptions, checkType } from '../internal/validate';
 import { PENDING, READY, STOPPED, type PollState } from '../internal/protocol';
 import { warn } from '../logger';
+import { reportUnhandledError } from '../internal/reportUnhandledError';
 import { SkipMissedAndDrift, SkipMissedAndResync, TriggerAllMissed, type MissedTickPolicy } from './missedTickPolicy';
 
 /** Options of {@link Timer}. */
@@ -451,7 +452,13 @@ export class Timer extends Receiver<Date> {
   private cancelAlarm(): void {
     const alarm = this.alarm;
     this.alarm = undefined;
-    alarm?.unsubscribe();
+    try {
+      alarm?.unsubscribe();
+    } catch (error) {
+      // A scheduler written by a user whose action's teardown threw: cancelling runs when the
+      // last waiter leaves (a wake, an abort), which must not throw. Reported as RxJS reports it.
+      reportUnhandledError(error);
+    }
   }
 
   /** Runs in the scheduled action: wakes the waiters synchronously, so subscribers see the tick in this frame. */

@@ -1,4 +1,5 @@
 import {
+  config,
   queueScheduler,
   Subscription,
   switchMap,
@@ -623,6 +624,33 @@ describe('Timer', () => {
       await expect(otherReady).resolves.toBe(true);
       expect(thrownBy(() => other.consume())).toBeInstanceOf(ReceiverError);
       await expect(other.ready()).resolves.toBe(false);
+    });
+
+    it("a scheduler whose action's teardown throws: the last waiter leaving and stop() do not throw, the error is reported", async () => {
+      const reported: unknown[] = [];
+      const previous = config.onUnhandledError;
+      config.onUnhandledError = (error) => reported.push(error);
+      try {
+        const throwingTeardown = {
+          now: () => 0,
+          schedule: () =>
+            new Subscription(() => {
+              throw new Error('teardown');
+            }),
+        } as unknown as SchedulerLike;
+        const timer = Timer.timeout(10, { scheduler: throwingTeardown });
+        const controller = new AbortController();
+        const ready = timer.ready({ signal: controller.signal });
+        expect(thrownBy(() => controller.abort(new Error('gave up')))).toBe(NOT_REJECTED);
+        await expect(ready).rejects.toThrow('gave up');
+        const received = timer.receive();
+        expect(thrownBy(() => timer.stop())).toBe(NOT_REJECTED);
+        await expect(received).rejects.toBeInstanceOf(ReceiverStoppedError);
+        expect(reported).toHaveLength(2);
+        expect(String((reported[0] as Error).message)).toContain('teardown');
+      } finally {
+        config.onUnhandledError = previous;
+      }
     });
 
     it('a scheduler whose schedule() throws under a waiting ready(): it resolves true and consume() throws the error', async () => {
