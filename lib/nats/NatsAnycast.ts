@@ -1,9 +1,9 @@
 import type { Consumer, JetStreamClient, JetStreamManager, NatsConnection, StreamInfo, StreamUpdateConfig } from 'nats';
-import type { AckPolicy, DiscardPolicy, RetentionPolicy, StorageType } from 'nats';
+import type { AckPolicy, DiscardPolicy, RetentionPolicy } from 'nats';
 import { checkCount, checkOptions } from '../internal/validate';
-import { STREAM_NAME_IN_USE, apiErrorCode } from '../internal/nats/apiError';
-import { channelNames, type ChannelNames } from '../internal/nats/names';
-import { jsonCodec, type Codec } from './Codec';
+import { checkOpenArguments, openStream, type OpenArguments } from '../internal/nats/openStream';
+import type { ChannelNames } from '../internal/nats/names';
+import type { Codec } from './Codec';
 import { NatsReceiver, type NatsReceiverLink, type NatsReceiverOptions } from './NatsReceiver';
 import { NatsSender, type NatsSenderLink } from './NatsSender';
 
@@ -127,61 +127,43 @@ export class NatsAnycast<T> {
    * ```
    */
   static open<T>(connection: NatsConnection, options: NatsAnycastOptions<T>): Promise<NatsAnycast<T>> {
-    let names: ChannelNames;
+    let opened: OpenArguments;
     let maxsize: number;
     let ackWaitMs: number;
-    let codec: Codec<unknown>;
     try {
-      if (typeof connection !== 'object' || connection === null || typeof connection.jetstream !== 'function') {
-        throw new TypeError('NatsAnycast.open(): connection must be a NatsConnection (connect() of the nats package)');
-      }
-      checkOptions('options', options);
-      names = channelNames('NatsAnycast', options.name);
+      opened = checkOpenArguments('NatsAnycast', connection, options);
       maxsize = checkCount('maxsize', options.maxsize ?? 10, 1, true);
       ackWaitMs = checkCount('ackWaitMs', options.ackWaitMs ?? 30_000, 1, false);
-      codec = options.codec ?? jsonCodec;
-      if (typeof codec.encode !== 'function' || typeof codec.decode !== 'function') {
-        throw new TypeError('NatsAnycast.open(): options.codec must have encode() and decode() functions');
-      }
     } catch (error) {
       return Promise.reject(error);
     }
+    const { names, codec } = opened;
     const js = connection.jetstream();
     return connection.jetstreamManager().then((jsm) =>
-      jsm.streams
-        .add({
-          name: names.stream,
-          subjects: [names.subject],
+      openStream(
+        'NatsAnycast',
+        jsm,
+        names,
+        {
           retention: 'workqueue' as RetentionPolicy,
-          storage: 'file' as StorageType,
           discard: 'new' as DiscardPolicy,
           max_msgs: maxsize === Infinity ? -1 : maxsize,
-        })
-        .catch((error: unknown) => {
-          if (apiErrorCode(error) === STREAM_NAME_IN_USE) {
-            return jsm.streams.info(names.stream);
-          }
-          throw error;
-        })
-        .then((info) => {
-          if (info.config.retention !== ('workqueue' as RetentionPolicy)) {
-            throw new TypeError(
-              `NatsAnycast.open(): the stream ${names.stream} exists and is not a work queue (is it a NatsBroadcast?)`,
-            );
-          }
-          const consumer = {
-            durable_name: names.durable,
-            ack_policy: 'explicit' as AckPolicy,
-            ack_wait: ackWaitMs * 1_000_000,
-          };
-          return jsm.consumers
-            .add(names.stream, consumer)
-            .catch((error: unknown) =>
-              // An existing consumer with other settings (another process opened with another ackWaitMs): use it.
-              jsm.consumers.info(names.stream, names.durable).catch(() => Promise.reject(error)),
-            )
-            .then(() => new NatsAnycast<T>(names, jsm, js, codec, info));
-        }),
+        },
+        'a work queue (is it a NatsBroadcast?)',
+      ).then((info) => {
+        const consumer = {
+          durable_name: names.durable,
+          ack_policy: 'explicit' as AckPolicy,
+          ack_wait: ackWaitMs * 1_000_000,
+        };
+        return jsm.consumers
+          .add(names.stream, consumer)
+          .catch((error: unknown) =>
+            // An existing consumer with other settings (another process opened with another ackWaitMs): use it.
+            jsm.consumers.info(names.stream, names.durable).catch(() => Promise.reject(error)),
+          )
+          .then(() => new NatsAnycast<T>(names, jsm, js, codec, info));
+      }),
     );
   }
 

@@ -1,9 +1,9 @@
 import type { JetStreamClient, JetStreamManager, NatsConnection, StreamInfo, StreamUpdateConfig } from 'nats';
-import type { DiscardPolicy, RetentionPolicy, StorageType } from 'nats';
-import { STREAM_NAME_IN_USE, apiErrorCode } from '../internal/nats/apiError';
-import { channelNames, type ChannelNames } from '../internal/nats/names';
+import type { DiscardPolicy, RetentionPolicy } from 'nats';
+import { checkOpenArguments, openStream, type OpenArguments } from '../internal/nats/openStream';
+import type { ChannelNames } from '../internal/nats/names';
 import { checkCount, checkOptions } from '../internal/validate';
-import { jsonCodec, type Codec } from './Codec';
+import type { Codec } from './Codec';
 import {
   NatsBroadcastReceiver,
   type NatsBroadcastLink,
@@ -121,51 +121,27 @@ export class NatsBroadcast<T> {
    * ```
    */
   static open<T>(connection: NatsConnection, options: NatsBroadcastOptions<T>): Promise<NatsBroadcast<T>> {
-    let names: ChannelNames;
+    let opened: OpenArguments;
     let history: number;
-    let codec: Codec<unknown>;
     try {
-      if (typeof connection !== 'object' || connection === null || typeof connection.jetstream !== 'function') {
-        throw new TypeError(
-          'NatsBroadcast.open(): connection must be a NatsConnection (connect() of the nats package)',
-        );
-      }
-      checkOptions('options', options);
-      names = channelNames('NatsBroadcast', options.name);
+      opened = checkOpenArguments('NatsBroadcast', connection, options);
       history = checkCount('history', options.history ?? 1000, 1, false);
-      codec = options.codec ?? jsonCodec;
-      if (typeof codec.encode !== 'function' || typeof codec.decode !== 'function') {
-        throw new TypeError('NatsBroadcast.open(): options.codec must have encode() and decode() functions');
-      }
     } catch (error) {
       return Promise.reject(error);
     }
+    const { names, codec } = opened;
     const js = connection.jetstream();
-    return connection.jetstreamManager().then((jsm) =>
-      jsm.streams
-        .add({
-          name: names.stream,
-          subjects: [names.subject],
-          retention: 'limits' as RetentionPolicy,
-          storage: 'file' as StorageType,
-          discard: 'old' as DiscardPolicy,
-          max_msgs: history,
-        })
-        .catch((error: unknown) => {
-          if (apiErrorCode(error) === STREAM_NAME_IN_USE) {
-            return jsm.streams.info(names.stream);
-          }
-          throw error;
-        })
-        .then((info) => {
-          if (info.config.retention !== ('limits' as RetentionPolicy)) {
-            throw new TypeError(
-              `NatsBroadcast.open(): the stream ${names.stream} exists and is not a limits stream (is it a NatsAnycast?)`,
-            );
-          }
-          return new NatsBroadcast<T>(names, jsm, js, codec, options.resendLatest === true, info);
-        }),
-    );
+    return connection
+      .jetstreamManager()
+      .then((jsm) =>
+        openStream(
+          'NatsBroadcast',
+          jsm,
+          names,
+          { retention: 'limits' as RetentionPolicy, discard: 'old' as DiscardPolicy, max_msgs: history },
+          'a limits stream (is it a NatsAnycast?)',
+        ).then((info) => new NatsBroadcast<T>(names, jsm, js, codec, options.resendLatest === true, info)),
+      );
   }
 
   /** The channel's name. */

@@ -86,7 +86,6 @@ export class NatsSender<T> extends Sender<T> {
   private readonly idPrefix = newIdPrefix();
   private counter = 0;
   private busy = false;
-  private senderClosed = false;
   /** Cancels the retry timer of the send under way, if it waits for one. */
   private cancelRetry: (() => void) | undefined;
   /** The send that waits for its retry timer, if any. */
@@ -97,18 +96,13 @@ export class NatsSender<T> extends Sender<T> {
     super();
   }
 
-  /** Whether `close()` was called. */
-  override get isClosed(): boolean {
-    return this.senderClosed;
-  }
-
   /** Publishes `message`; resolves once the server stored it. */
   override send(message: T, options?: AbortOptions): Promise<void> {
     const signal = checkSignal(options?.signal);
     if (signal?.aborted) {
       return Promise.reject(signal.reason);
     }
-    if (this.senderClosed) {
+    if (this.isClosed) {
       return Promise.reject(new SenderClosedError(this));
     }
     if (this.link.closed) {
@@ -144,10 +138,10 @@ export class NatsSender<T> extends Sender<T> {
 
   /** Closes this sender: its queued sends reject with `SenderClosedError`. Idempotent. */
   override close(): void {
-    if (this.senderClosed) {
+    if (this.isClosed) {
       return;
     }
-    this.senderClosed = true;
+    super.close();
     this.failQueued(() => new SenderClosedError(this));
   }
 
@@ -208,11 +202,7 @@ export class NatsSender<T> extends Sender<T> {
     } else {
       // A receiver made before this send gets it: wait until its consumer exists on the server.
       void setups.then(() => {
-        if (send.signal?.aborted) {
-          this.fail(send, send.signal.reason);
-        } else if (this.senderClosed || this.link.closed) {
-          this.fail(send, this.senderClosed ? new SenderClosedError(this) : this.closedError());
-        } else {
+        if (!this.failIfStopped(send)) {
           this.attempt(send, msgID, 0);
         }
       });
@@ -265,14 +255,23 @@ export class NatsSender<T> extends Sender<T> {
     );
   }
 
-  /** Waits (with a backoff) and tries again under the same message id, unless aborted or closed meanwhile. */
-  private retry(send: PendingSend, msgID: string, delay: number, full: boolean): void {
+  /** Fails `send` when it was aborted or its sender or channel closed meanwhile; returns whether it did. */
+  private failIfStopped(send: PendingSend): boolean {
     if (send.signal?.aborted) {
       this.fail(send, send.signal.reason);
-      return;
+    } else if (this.isClosed) {
+      this.fail(send, new SenderClosedError(this));
+    } else if (this.link.closed) {
+      this.fail(send, this.closedError());
+    } else {
+      return false;
     }
-    if (this.senderClosed || this.link.closed) {
-      this.fail(send, this.senderClosed ? new SenderClosedError(this) : this.closedError());
+    return true;
+  }
+
+  /** Waits (with a backoff) and tries again under the same message id, unless aborted or closed meanwhile. */
+  private retry(send: PendingSend, msgID: string, delay: number, full: boolean): void {
+    if (this.failIfStopped(send)) {
       return;
     }
     const wait = full ? nextDelay(delay, FULL_FIRST, FULL_MAX) : nextDelay(delay, FAULT_FIRST, FAULT_MAX);

@@ -81,7 +81,6 @@ interface QueuedSend {
 export class RemoteSender<T> extends Sender<T> {
   private readonly queued = new Deque<QueuedSend>();
   private inFlight = 0;
-  private senderClosed = false;
 
   /** @internal */
   constructor(
@@ -90,11 +89,6 @@ export class RemoteSender<T> extends Sender<T> {
     private readonly channelName: string,
   ) {
     super();
-  }
-
-  /** Whether `close()` was called. */
-  override get isClosed(): boolean {
-    return this.senderClosed;
   }
 
   /**
@@ -106,7 +100,7 @@ export class RemoteSender<T> extends Sender<T> {
     if (signal?.aborted) {
       return Promise.reject(signal.reason);
     }
-    if (this.senderClosed) {
+    if (this.isClosed) {
       return Promise.reject(new SenderClosedError(this));
     }
     const failure = this.connection.failure();
@@ -147,10 +141,10 @@ export class RemoteSender<T> extends Sender<T> {
 
   /** Closes this sender, and the owner-side one. Idempotent. */
   override close(): void {
-    if (this.senderClosed) {
+    if (this.isClosed) {
       return;
     }
-    this.senderClosed = true;
+    super.close();
     for (const send of this.queued.toArray()) {
       send.stopListening?.();
       send.reject(new SenderClosedError(this));
