@@ -10,7 +10,11 @@ export interface Row {
   readonly name: string;
   /** The row the others are compared to (one per table). */
   readonly baseline?: boolean;
-  readonly run: () => Promise<void> | void;
+  /**
+   * One run of the work. It may return what it built (the channel, its receivers): the harness
+   * keeps the latest run's result of every row referenced until the table is done (see `residents`).
+   */
+  readonly run: () => unknown;
   /** Operations one run of this row does, when fewer than the table's (a slow peer); shown in the notes. */
   readonly operations?: number;
   /** Extra text for the row's notes column (for example delivered and dropped counts). */
@@ -95,6 +99,21 @@ async function settle(): Promise<void> {
   collectGarbage();
 }
 
+/**
+ * The latest run's result of each row of the table being measured, referenced until the table is
+ * done, as an application keeps its channels. Without it nothing of a library is alive at the
+ * forced GC before a sample, V8 drops the hidden classes (maps) of the library's objects, and the
+ * sample pays for optimizing the library's code again. In W3, rx-channels' code was deoptimized
+ * about 420 times ("weak objects") in 25 runs, 40 times with one receiver kept; the baseline row
+ * paid too (its rate rose by about a quarter with this). The rows of W1–W6, baselines and peers
+ * alike, return what they built.
+ */
+const residents = new Map<Row, unknown>();
+
+async function runKept(row: Row): Promise<void> {
+  residents.set(row, await row.run());
+}
+
 /** One tinybench task per row; each `bench.run()` takes exactly one sample, after `settle()`. */
 function benchFor(row: Row, settings: RunSettings): Bench {
   const bench = new Bench({
@@ -109,7 +128,7 @@ function benchFor(row: Row, settings: RunSettings): Bench {
   });
   // `async: true`: without it tinybench calls the task once more, un-awaited, to find out whether
   // it returns a promise; that extra run of an async row overlapped the warm-up runs of the others.
-  bench.add(row.name, row.run, { beforeEach: settle, async: true });
+  bench.add(row.name, () => runKept(row), { beforeEach: settle, async: true });
   return bench;
 }
 
@@ -150,7 +169,7 @@ export async function measureWorkload(workload: Workload, settings: RunSettings)
   const benches = workload.rows.map((row) => benchFor(row, { ...settings, clock }));
   for (const row of workload.rows) {
     collectGarbage();
-    await row.run();
+    await runKept(row);
   }
   const durations: number[][] = workload.rows.map(() => []);
   for (let round = 0; round < settings.samples; round++) {
@@ -159,6 +178,7 @@ export async function measureWorkload(workload: Workload, settings: RunSettings)
       durations[index]?.push(await sampleOnce(bench, `${workload.id} / ${workload.rows[index]?.name}`));
     }
   }
+  residents.clear();
   const rows = workload.rows.map((row, index) => rowResult(workload, row, durations[index] ?? []));
   const baseline = rows.find((row) => row.baseline);
   if (baseline === undefined) {

@@ -3,6 +3,7 @@
  * the event loop every 25 messages so that receivers keep up; each receiver checks that its
  * messages increase and that delivered + dropped = sent. ops = deliveries (messages × 10). The
  * baseline and rx-channels receivers each loop on `await receive()`; peers iterate with `for await`.
+ * Every row returns what it built, which the harness keeps until the table is done (harness.mts).
  */
 import { Repeater, SlidingBuffer, type Push } from '@repeaterjs/repeater';
 import { Channel } from 'async-channel';
@@ -62,7 +63,7 @@ async function fanOut<R extends AsyncIterable<number>>(
   send: (message: number) => Promise<void> | void,
   close: () => void,
   dropped: (receiver: R) => number,
-): Promise<void> {
+): Promise<R[]> {
   const checkers = checks();
   const receiving = receivers.map(async (receiver, index) => {
     for await (const message of receiver) {
@@ -73,6 +74,7 @@ async function fanOut<R extends AsyncIterable<number>>(
   close();
   await Promise.all(receiving);
   tally.record(checkers, receivers.map(dropped), count);
+  return receivers;
 }
 
 /*
@@ -120,6 +122,7 @@ function baselineRow(count: number): Row {
         receivers.map((receiver) => receiver.dropped),
         count,
       );
+      return receivers;
     },
   };
 }
@@ -164,6 +167,7 @@ function rxRow(count: number): Row {
         receivers.map((receiver) => receiver.dropped),
         count,
       );
+      return receivers;
     },
   };
 }
@@ -193,6 +197,7 @@ function rxReadyRow(count: number): Row {
         receivers.map((receiver) => receiver.dropped),
         count,
       );
+      return receivers;
     },
   };
 }
@@ -215,6 +220,7 @@ function subjectRow(count: number): Row {
         checkers.map(() => 0),
         count,
       );
+      return subject;
     },
   };
 }
@@ -302,7 +308,7 @@ function repeaterRow(count: number): Row {
   };
 }
 
-async function effectFanOut(count: number, tally: Tally): Promise<void> {
+async function effectFanOut(count: number, tally: Tally): Promise<unknown> {
   const checkers = checks();
   const program = Effect.gen(function* () {
     const pubsub = yield* PubSub.bounded<number>(MAXSIZE);
@@ -323,13 +329,15 @@ async function effectFanOut(count: number, tally: Tally): Promise<void> {
       }
     }
     yield* Effect.forEach(consumers, (fiber) => Fiber.join(fiber));
+    return { pubsub, subscriptions };
   });
-  await Effect.runPromise(Effect.scoped(program));
+  const built = await Effect.runPromise(Effect.scoped(program));
   tally.record(
     checkers,
     checkers.map(() => 0),
     count,
   );
+  return built;
 }
 
 function effectRow(count: number): Row {

@@ -15,13 +15,16 @@ import { InOrder, sumBelow } from '../verify.mjs';
 
 const MAXSIZE = 100;
 
-/** Sends 0 … count-1 then closes, while `for await` reads `source`; checks order and count. */
+/**
+ * Sends 0 … count-1 then closes, while `for await` reads `source`; checks order and count. Returns
+ * what it was given (the harness keeps it until the table is done).
+ */
 async function iterate(
   count: number,
   source: AsyncIterable<number>,
   send: (message: number) => Promise<void>,
   close: () => unknown,
-): Promise<void> {
+): Promise<unknown> {
   const order = new InOrder();
   const sending = (async () => {
     for (let message = 0; message < count; message++) {
@@ -34,9 +37,10 @@ async function iterate(
   }
   await sending;
   order.finish(count);
+  return [source, send, close];
 }
 
-async function effectIterate(count: number): Promise<void> {
+async function effectIterate(count: number): Promise<unknown> {
   const queue = await Effect.runPromise(Queue.bounded<number, Cause.Done>(MAXSIZE));
   const producing = Effect.runPromise(
     Effect.gen(function* () {
@@ -52,9 +56,10 @@ async function effectIterate(count: number): Promise<void> {
   }
   await producing;
   order.finish(count);
+  return queue;
 }
 
-async function repeaterIterate(count: number): Promise<void> {
+async function repeaterIterate(count: number): Promise<unknown> {
   const order = new InOrder();
   const repeater = new Repeater<number>(async (push, stop) => {
     for (let message = 0; message < count; message++) {
@@ -66,6 +71,7 @@ async function repeaterIterate(count: number): Promise<void> {
     order.see(message);
   }
   order.finish(count);
+  return repeater;
 }
 
 function rows(count: number): Row[] {

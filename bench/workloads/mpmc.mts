@@ -45,7 +45,8 @@ class MpmcCheck {
 type SendFn = (message: number) => Promise<void>;
 type ReceiveFn = () => Promise<number>;
 
-async function mpmc(count: number, senders: SendFn[], receivers: ReceiveFn[]): Promise<void> {
+/** Runs the senders and receivers, checks, and returns `built` (kept by the harness until the table is done). */
+async function mpmc<B>(built: B, count: number, senders: SendFn[], receivers: ReceiveFn[]): Promise<B> {
   const share = count / PARTIES;
   const checker = new MpmcCheck(count, share);
   const sending = senders.map(async (send, index) => {
@@ -60,6 +61,7 @@ async function mpmc(count: number, senders: SendFn[], receivers: ReceiveFn[]): P
   });
   await Promise.all([...sending, ...receiving]);
   checker.finish();
+  return built;
 }
 
 function times<T>(make: (index: number) => T): T[] {
@@ -74,6 +76,7 @@ function rxRow(count: number): Row {
       const senders = times(() => channel.newSender());
       const receivers = times(() => channel.newReceiver());
       return mpmc(
+        { senders, receivers },
         count,
         senders.map((sender) => (message: number) => sender.send(message)),
         receivers.map((receiver) => () => receiver.receive()),
@@ -82,7 +85,7 @@ function rxRow(count: number): Row {
   };
 }
 
-async function effectMpmc(count: number): Promise<void> {
+async function effectMpmc(count: number): Promise<unknown> {
   const share = count / PARTIES;
   const checker = new MpmcCheck(count, share);
   const program = Effect.gen(function* () {
@@ -103,12 +106,14 @@ async function effectMpmc(count: number): Promise<void> {
       Effect.forkChild(effect),
     );
     yield* Effect.forEach(fibers, (fiber) => Fiber.join(fiber));
+    return queue;
   });
-  await Effect.runPromise(program);
+  const queue = await Effect.runPromise(program);
   checker.finish();
+  return queue;
 }
 
-async function repeaterMpmc(count: number): Promise<void> {
+async function repeaterMpmc(count: number): Promise<unknown> {
   const share = count / PARTIES;
   const sendLoop = async (push: Push<number>, index: number) => {
     for (let message = index * share; message < (index + 1) * share; message++) {
@@ -127,6 +132,7 @@ async function repeaterMpmc(count: number): Promise<void> {
   };
   await Promise.all(times(receiveLoop));
   checker.finish();
+  return repeater;
 }
 
 export function mpmcWorkloads(config: BenchConfig): Workload[] {
@@ -138,6 +144,7 @@ export function mpmcWorkloads(config: BenchConfig): Workload[] {
       run: () => {
         const queue = new AsyncQueue<number>(MAXSIZE);
         return mpmc(
+          queue,
           count,
           times(() => (message: number) => queue.send(message)),
           times(() => () => queue.receive()),
@@ -154,6 +161,7 @@ export function mpmcWorkloads(config: BenchConfig): Workload[] {
       run: () => {
         const channel = new Channel<number>(MAXSIZE);
         return mpmc(
+          channel,
           count,
           times(() => (message: number) => channel.push(message)),
           times(() => () => channel.get()),

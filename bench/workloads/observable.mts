@@ -17,7 +17,7 @@ const YIELD_EVERY = 25;
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Emits 0 … count-1 into `subject` while `source` is read with `for await`; checks order and count. */
-async function bridge(count: number, subject: Subject<number>, source: AsyncIterable<number>): Promise<void> {
+async function bridge(count: number, subject: Subject<number>, source: AsyncIterable<number>): Promise<unknown> {
   const order = new InOrder();
   const reading = (async () => {
     for await (const value of source) {
@@ -33,6 +33,8 @@ async function bridge(count: number, subject: Subject<number>, source: AsyncIter
   subject.complete();
   await reading;
   order.finish(count);
+  // What the row built, kept by the harness until the table is done.
+  return [subject, source];
 }
 
 function intoIterableRows(count: number): Row[] {
@@ -65,17 +67,19 @@ function intoIterableRows(count: number): Row[] {
 }
 
 /** Sends 0 … count-1 into an Anycast channel whose receiver is read by `subscribe`; checks order and count. */
-function throughChannel(count: number, subscribe: (receiver: Receiver<number>, order: InOrder) => void): void {
+function throughChannel(count: number, subscribe: (receiver: Receiver<number>, order: InOrder) => void): unknown {
   const channel = new rx.Anycast<number>({ maxsize: 100 });
   const sender = channel.newSender();
   const order = new InOrder();
-  subscribe(channel.newReceiver(), order);
+  const receiver = channel.newReceiver();
+  subscribe(receiver, order);
   for (let message = 0; message < count; message++) {
     // Not awaited: with a subscriber waiting, each send is handed over before it returns; a send
     // that had to wait would leave the count short and fail the check below.
     void sender.send(message);
   }
   order.finish(count);
+  return [sender, receiver];
 }
 
 function outOfChannelRows(count: number): Row[] {
@@ -91,6 +95,7 @@ function outOfChannelRows(count: number): Row[] {
           subject.next(value);
         }
         order.finish(count);
+        return subject;
       },
     },
     {

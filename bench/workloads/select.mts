@@ -37,14 +37,16 @@ function startFan(count: number): Fan {
   return { receivers, checks: receivers.map(() => new InOrder()), sending, share };
 }
 
-async function finish(fan: Fan): Promise<void> {
+/** Checks the fan and returns it (the harness keeps it until the table is done). */
+async function finish(fan: Fan): Promise<Fan> {
   await fan.sending;
   for (const order of fan.checks) {
     order.finish(fan.share);
   }
+  return fan;
 }
 
-async function selectRun(count: number): Promise<void> {
+async function selectRun(count: number): Promise<Fan> {
   const fan = startFan(count);
   const { receivers, checks } = fan;
   for await (const selected of rxUtil.select(...receivers)) {
@@ -57,10 +59,10 @@ async function selectRun(count: number): Promise<void> {
       }
     }
   }
-  await finish(fan);
+  return finish(fan);
 }
 
-async function mergeRun(count: number): Promise<void> {
+async function mergeRun(count: number): Promise<Fan> {
   const fan = startFan(count);
   // Every channel sends 0 … share-1; the merged stream keeps each channel's order, so a value v
   // is the next one of some channel whose count is v. Track how many of each value were seen.
@@ -75,9 +77,10 @@ async function mergeRun(count: number): Promise<void> {
   if (seenOfValue.some((seen) => seen !== CHANNELS)) {
     throw new Error('wrong result: a value was not received once per channel');
   }
+  return fan;
 }
 
-async function singleChannel(count: number): Promise<void> {
+async function singleChannel(count: number): Promise<unknown> {
   const channel = new rx.Anycast<number>({ maxsize: MAXSIZE });
   const sender = channel.newSender();
   const receiver = channel.newReceiver();
@@ -92,6 +95,7 @@ async function singleChannel(count: number): Promise<void> {
   }
   await sending;
   order.finish(count);
+  return [sender, receiver];
 }
 
 export function selectWorkloads(config: BenchConfig): Workload[] {

@@ -14,12 +14,16 @@ import { check, type Row, type Workload } from '../harness.mjs';
 import { rx } from '../libs.mjs';
 import { InOrder, sumBelow } from '../verify.mjs';
 
-/** Runs a sending loop and a receiving loop side by side and checks what arrived. */
-async function transfer(
+/**
+ * Runs a sending loop and a receiving loop side by side, checks what arrived, and returns `built`
+ * (what the row made, kept by the harness until the table is done).
+ */
+async function transfer<B>(
+  built: B,
   count: number,
   send: (message: number) => Promise<void>,
   receive: () => Promise<number>,
-): Promise<void> {
+): Promise<B> {
   const order = new InOrder();
   const sending = (async () => {
     for (let message = 0; message < count; message++) {
@@ -31,6 +35,7 @@ async function transfer(
   }
   await sending;
   order.finish(count);
+  return built;
 }
 
 function rowsFor(count: number, maxsize: number): Row[] {
@@ -41,6 +46,7 @@ function rowsFor(count: number, maxsize: number): Row[] {
       run: () => {
         const queue = new AsyncQueue<number>(maxsize);
         return transfer(
+          queue,
           count,
           (message) => queue.send(message),
           () => queue.receive(),
@@ -58,6 +64,7 @@ function rowsFor(count: number, maxsize: number): Row[] {
         const sender = channel.newSender();
         const receiver = channel.newReceiver();
         return transfer(
+          { sender, receiver },
           count,
           (message) => sender.send(message),
           () => receiver.receive(),
@@ -74,6 +81,7 @@ function rowsFor(count: number, maxsize: number): Row[] {
           subject.next(message);
         }
         order.finish(count);
+        return subject;
       },
     },
     {
@@ -81,6 +89,7 @@ function rowsFor(count: number, maxsize: number): Row[] {
       run: () => {
         const channel = new Channel<number>(maxsize);
         return transfer(
+          channel,
           count,
           (message) => channel.push(message),
           () => channel.get(),
@@ -97,7 +106,7 @@ function rowsFor(count: number, maxsize: number): Row[] {
   ];
 }
 
-async function effectTransfer(count: number, maxsize: number): Promise<void> {
+async function effectTransfer(count: number, maxsize: number): Promise<unknown> {
   const order = new InOrder();
   const program = Effect.gen(function* () {
     const queue = yield* Queue.bounded<number>(maxsize);
@@ -112,14 +121,17 @@ async function effectTransfer(count: number, maxsize: number): Promise<void> {
       order.see(yield* Queue.take(queue));
     }
     yield* Fiber.join(producer);
+    return queue;
   });
-  await Effect.runPromise(program);
+  const queue = await Effect.runPromise(program);
   order.finish(count);
+  return queue;
 }
 
-async function pushableTransfer(count: number, maxsize: number): Promise<void> {
+async function pushableTransfer(count: number, maxsize: number): Promise<unknown> {
   const source = pushable<number>({ objectMode: true });
-  await transfer(
+  return transfer(
+    source,
     count,
     async (message) => {
       if (source.readableLength >= maxsize) {
@@ -131,7 +143,7 @@ async function pushableTransfer(count: number, maxsize: number): Promise<void> {
   );
 }
 
-async function repeaterTransfer(count: number, maxsize: number): Promise<void> {
+async function repeaterTransfer(count: number, maxsize: number): Promise<unknown> {
   const order = new InOrder();
   const repeater = new Repeater<number>(async (push, stop) => {
     for (let message = 0; message < count; message++) {
@@ -143,6 +155,7 @@ async function repeaterTransfer(count: number, maxsize: number): Promise<void> {
     order.see((await repeater.next()).value as number);
   }
   order.finish(count);
+  return repeater;
 }
 
 export function spscWorkloads(config: BenchConfig): Workload[] {
