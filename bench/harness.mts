@@ -11,7 +11,8 @@ export interface Row {
   /** The row the others are compared to (one per table). */
   readonly baseline?: boolean;
   /**
-   * One run of the work. It may return what it built (the channel, its receivers): the harness
+   * One run of the work. It may return what it built (the channel, its receivers), in an array or
+   * a plain object, since a thenable (async-channel's Channel is one) would be awaited: the harness
    * keeps the latest run's result of every row referenced until the table is done (see `residents`).
    */
   readonly run: () => unknown;

@@ -161,7 +161,7 @@ export function mpmcWorkloads(config: BenchConfig): Workload[] {
       run: () => {
         const channel = new Channel<number>(MAXSIZE);
         return mpmc(
-          channel,
+          [channel],
           count,
           times(() => (message: number) => channel.push(message)),
           times(() => () => channel.get()),

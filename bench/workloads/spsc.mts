@@ -89,7 +89,7 @@ function rowsFor(count: number, maxsize: number): Row[] {
       run: () => {
         const channel = new Channel<number>(maxsize);
         return transfer(
-          channel,
+          [channel],
           count,
           (message) => channel.push(message),
           () => channel.get(),
