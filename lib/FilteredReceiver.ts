@@ -14,7 +14,6 @@ import {
 import { takeFrom, type Taken, type Taking } from './internal/taken';
 import { readyOf } from './internal/wait';
 import { Receiver, type AbortOptions } from './Receiver';
-import { ReceiverError } from './errors';
 
 /**
  * The message a filter took and found passing, kept until `consume()`. It lives apart from the
@@ -72,7 +71,7 @@ function defineFilteredReceiver() {
         if (this.stopped) {
           return this.pollable.consume();
         }
-        throw new ReceiverError(`${String(this)}: consume() was called before ready() resolved true`, this);
+        throw this._notReady();
       }
       if (taken.failed) {
         throw taken.value;

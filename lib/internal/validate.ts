@@ -82,7 +82,23 @@ export function checkType<K extends keyof TypeOfNames>(
  */
 export function checkOptions(name: string, value: unknown): void {
   if (value !== undefined && (typeof value !== 'object' || value === null)) {
-    const kind = value === null ? 'null' : typeof value;
-    throw new TypeError(`Expected \`${name}\` to be an options object, got ${kind}`);
+    throw new TypeError(`Expected \`${name}\` to be an options object, got ${kindOf(value)}`);
   }
+}
+
+/**
+ * Throws a `TypeError` unless `value` is an object of receivers by name, the argument of
+ * `MergeNamed` and `Select` (the receivers in it are checked where they are used).
+ *
+ * @internal
+ */
+export function checkReceiversByName(value: unknown): asserts value is object {
+  if (typeof value !== 'object' || value === null) {
+    throw new TypeError(`Expected \`receivers\` to be an object of receivers by name, got ${kindOf(value)}`);
+  }
+}
+
+/** `typeof value`, but `null` for null. */
+function kindOf(value: unknown): string {
+  return value === null ? 'null' : typeof value;
 }

@@ -1,4 +1,5 @@
 import { checkReceivers } from '../internal/FanIn';
+import { checkReceiversByName } from '../internal/validate';
 import type { Receiver } from '../Receiver';
 import { Merge, type MessageOf } from './Merge';
 
@@ -69,11 +70,7 @@ export class MergeNamed<R extends NamedReceivers> extends Merge<NamedMessage<R>>
 
 /** Each receiver mapped to `[name, message]`; validates first. */
 function tagEach<R extends NamedReceivers>(receivers: R): Receiver<NamedMessage<R>>[] {
-  if (typeof receivers !== 'object' || receivers === null) {
-    throw new TypeError(
-      `Expected \`receivers\` to be an object of receivers by name, got ${receivers === null ? 'null' : typeof receivers}`,
-    );
-  }
+  checkReceiversByName(receivers);
   const entries = Object.entries(receivers).map(([name, receiver]) => [`receivers.${name}`, receiver] as const);
   const checked = checkReceivers<unknown>(entries, '`MergeNamed`');
   return Object.keys(receivers).map(

@@ -3,6 +3,7 @@ import { ASYNC_DISPOSE, defineDisposal, DISPOSE, stopAsync, stopNow } from '../i
 import { checkReceivers, FanIn } from '../internal/FanIn';
 import { PENDING, STOPPED, type PollState } from '../internal/protocol';
 import { PendingWait } from '../internal/wait';
+import { checkReceiversByName } from '../internal/validate';
 import { warn } from '../logger';
 import type { AbortOptions } from '../Receiver';
 import type { MessageOf } from './Merge';
@@ -270,11 +271,7 @@ function nameProxy<S extends SelectImpl<NamedReceivers>>(select: S, names: reado
 
 /** The receiver names, checked against the Select's own members; validates first. */
 function checkNames(select: object, receivers: unknown): string[] {
-  if (typeof receivers !== 'object' || receivers === null) {
-    throw new TypeError(
-      `Expected \`receivers\` to be an object of receivers by name, got ${receivers === null ? 'null' : typeof receivers}`,
-    );
-  }
+  checkReceiversByName(receivers);
   const names = Object.keys(receivers);
   const reserved = names.find((name) => name in select || name === 'then');
   if (reserved !== undefined) {
