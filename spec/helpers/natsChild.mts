@@ -1,7 +1,8 @@
 /**
  * A child process of the rx-channels/nats fault specs (run with `node --import tsx`): a sender or
  * a receiver of one NatsAnycast. It logs with synchronous appends (`sent <s> <n>` once a send
- * resolved, `got <s> <n>` once consume() returned), so that a SIGKILL loses no line written.
+ * resolved, `got <s> <n>` right after consume() returned, before its acknowledgement leaves), so
+ * that a SIGKILL loses no line written and no message acknowledged.
  *
  *   natsChild.mts sender <url> <name> <senderId> <count> <log>
  *   natsChild.mts receiver <url> <name> <prefetch> <log>
@@ -41,7 +42,15 @@ if (role === 'sender') {
   const [log] = rest as [string];
   const receiver = jobs.newReceiver({ prefetch: Number(arg) });
   process.send?.('ready');
-  for await (const message of receiver) {
+  // ready() + consume(), not `for await`: consume() acknowledges the message, and the NATS client
+  // sends the acknowledgement from a microtask (its outgoing buffer here stays far below the size
+  // at which it writes at once). Written in the same synchronous block as
+  // consume(), the log line is on disk before the acknowledgement leaves, so a SIGKILL cannot
+  // land between the two. A `for await` body runs one microtask later, after it left: a receiver
+  // killed there has acknowledged a message it never logged (the contract acknowledges when
+  // consume() returns; the README says so).
+  while (await receiver.ready()) {
+    const message = receiver.consume();
     appendFileSync(log, `got ${message.s} ${message.n}\n`);
   }
 }
