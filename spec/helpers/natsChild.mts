@@ -6,6 +6,7 @@
  *
  *   natsChild.mts sender <url> <name> <senderId> <count> <log>
  *   natsChild.mts receiver <url> <name> <prefetch> <log>
+ *   natsChild.mts die-after-consume <url> <name> <prefetch> <log>   (logs one `got`, then SIGKILLs itself in the same synchronous block)
  *   natsChild.mts broadcast <url> <name> <maxsize> <log>   (a NatsBroadcast receiver; logs `got <n>`, then `dropped <d>`)
  */
 import { appendFileSync } from 'node:fs';
@@ -31,7 +32,17 @@ if (role === 'broadcast') {
 
 const jobs = await NatsAnycast.open<{ s: string; n: number }>(connection, { name, maxsize: 50, ackWaitMs: 2000 });
 
-if (role === 'sender') {
+if (role === 'die-after-consume') {
+  const [log] = rest as [string];
+  const receiver = jobs.newReceiver({ prefetch: Number(arg) });
+  process.send?.('ready');
+  if (await receiver.ready()) {
+    const message = receiver.consume();
+    appendFileSync(log, `got ${message.s} ${message.n}\n`);
+    // Still the synchronous block of consume(): the acknowledgement has not left the process.
+    process.kill(process.pid, 'SIGKILL');
+  }
+} else if (role === 'sender') {
   const [count, log] = rest as [string, string];
   const sender = jobs.newSender();
   for (let n = 0; n < Number(count); n++) {

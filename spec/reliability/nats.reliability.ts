@@ -134,6 +134,27 @@ describe('NatsAnycast across processes, under faults', () => {
     }
   }, 60_000);
 
+  it('a receiver process killed in the same synchronous block as consume() has not acknowledged: the message goes to another', async () => {
+    const name = `die_${process.pid}`;
+    const connection = await connect({ servers: server.url, maxReconnectAttempts: -1 });
+    try {
+      const jobs = await NatsAnycast.open<{ s: string; n: number }>(connection, { name, maxsize: 50, ackWaitMs: 2000 });
+      const log = join(dir, 'die.log');
+      const child = spawnChild(['die-after-consume', server.url, name, '1', log]);
+      await readyOf(child);
+      await jobs.newSender().send({ s: 'x', n: 7 });
+      expect(await exited(child)).toBe('SIGKILL');
+      expect(lines(log, 'got')).toEqual(['x 7']);
+      // Unacknowledged, so redelivered after ackWaitMs, to a receiver in this process.
+      const receiver = jobs.newReceiver();
+      expect(await receiver.receive({ signal: AbortSignal.timeout(20_000) })).toEqual({ s: 'x', n: 7 });
+      receiver.close();
+      await jobs.close();
+    } finally {
+      await connection.close();
+    }
+  }, 60_000);
+
   it.each(['SIGTERM', 'SIGKILL'] as const)(
     'the server %s-ed and restarted mid-stream loses no message whose send() resolved',
     async (signal) => {
