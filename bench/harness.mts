@@ -34,6 +34,8 @@ export interface Workload {
   readonly rows: readonly Row[];
   /** The clock of this table when not the run's (`wall` for work spread over several threads). */
   readonly clock?: 'cpu' | 'wall';
+  /** Samples per row when not the run's: more for a table whose rows vary a lot from sample to sample. */
+  readonly samples?: number;
 }
 
 export interface RowResult {
@@ -173,8 +175,9 @@ export async function measureWorkload(workload: Workload, settings: RunSettings)
     await runKept(row);
   }
   const durations: number[][] = workload.rows.map(() => []);
-  for (let round = 0; round < settings.samples; round++) {
-    process.stderr.write(`  ${workload.id} round ${round + 1}/${settings.samples}\n`);
+  const samples = workload.samples ?? settings.samples;
+  for (let round = 0; round < samples; round++) {
+    process.stderr.write(`  ${workload.id} round ${round + 1}/${samples}\n`);
     for (const [index, bench] of benches.entries()) {
       durations[index]?.push(await sampleOnce(bench, `${workload.id} / ${workload.rows[index]?.name}`));
     }

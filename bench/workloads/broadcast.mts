@@ -366,8 +366,12 @@ export function broadcastWorkloads(config: BenchConfig): Workload[] {
         `${count.toLocaleString('en')} messages per run, each to 10 receivers (buffer 50); the sender yields to the event loop every ${YIELD_EVERY} messages; ` +
         'every receiver checks that its messages increase and that delivered + dropped = sent; ops = deliveries. ' +
         'The baseline and rx-channels receivers loop on `await receive()` (one ring per receiver, a waiting receive() resolved with the message); ' +
-        'Peers without a fan-out primitive get one queue per receiver, fed by the sender.',
+        'Peers without a fan-out primitive get one queue per receiver, fed by the sender. ' +
+        `Medians of ${config.samples * 3} samples per row (three times the other tables').`,
       operations: count * RECEIVERS,
+      // Three times the run's samples: one W3 sample varies by ±10% on a shared machine, and with 7
+      // samples the median ratio moved between 0.78 and 0.94 from run to run (0.85–0.89 with 21).
+      samples: config.samples * 3,
       rows,
     },
   ];
