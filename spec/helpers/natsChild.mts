@@ -32,17 +32,7 @@ if (role === 'broadcast') {
 
 const jobs = await NatsAnycast.open<{ s: string; n: number }>(connection, { name, maxsize: 50, ackWaitMs: 2000 });
 
-if (role === 'die-after-consume') {
-  const [log] = rest as [string];
-  const receiver = jobs.newReceiver({ prefetch: Number(arg) });
-  process.send?.('ready');
-  if (await receiver.ready()) {
-    const message = receiver.consume();
-    appendFileSync(log, `got ${message.s} ${message.n}\n`);
-    // Still the synchronous block of consume(): the acknowledgement has not left the process.
-    process.kill(process.pid, 'SIGKILL');
-  }
-} else if (role === 'sender') {
+if (role === 'sender') {
   const [count, log] = rest as [string, string];
   const sender = jobs.newSender();
   for (let n = 0; n < Number(count); n++) {
@@ -63,6 +53,10 @@ if (role === 'die-after-consume') {
   while (await receiver.ready()) {
     const message = receiver.consume();
     appendFileSync(log, `got ${message.s} ${message.n}\n`);
+    if (role === 'die-after-consume') {
+      // Still the synchronous block of consume(): the acknowledgement has not left the process.
+      process.kill(process.pid, 'SIGKILL');
+    }
   }
 }
 await connection.drain();

@@ -22,6 +22,18 @@ function receiveTracked(timer: Timer): { readonly promise: Promise<Date> } {
   return { promise };
 }
 
+/**
+ * A timer whose scheduler throws at its first look: `ready()` does not throw and resolves true,
+ * `consume()` throws the `ReceiverError` once, and then the timer is stopped.
+ */
+async function expectFailsOnceThroughReady(timer: Timer): Promise<void> {
+  let ready: Promise<boolean> | undefined;
+  expect(thrownBy(() => (ready = timer.ready()))).toBe(NOT_REJECTED);
+  await expect(ready).resolves.toBe(true);
+  expect(thrownBy(() => timer.consume())).toBeInstanceOf(ReceiverError);
+  await expect(timer.ready()).resolves.toBe(false);
+}
+
 function testScheduler(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 }
@@ -618,12 +630,7 @@ describe('Timer', () => {
       await flushMicrotasks();
       expect(ready.current()).toEqual({ state: 'fulfilled', value: false });
       // A timer whose clock throws at its first look: ready() resolves true, consume() throws once.
-      const other = Timer.timeout(10, { scheduler: breaking });
-      let otherReady: Promise<boolean> | undefined;
-      expect(thrownBy(() => (otherReady = other.ready()))).toBe(NOT_REJECTED);
-      await expect(otherReady).resolves.toBe(true);
-      expect(thrownBy(() => other.consume())).toBeInstanceOf(ReceiverError);
-      await expect(other.ready()).resolves.toBe(false);
+      await expectFailsOnceThroughReady(Timer.timeout(10, { scheduler: breaking }));
     });
 
     it("a scheduler whose action's teardown throws: the last waiter leaving and stop() do not throw, the error is reported", async () => {
@@ -660,12 +667,7 @@ describe('Timer', () => {
           throw new Error('boom');
         },
       } as unknown as SchedulerLike;
-      const timer = Timer.timeout(10, { scheduler });
-      let ready: Promise<boolean> | undefined;
-      expect(thrownBy(() => (ready = timer.ready()))).toBe(NOT_REJECTED);
-      await expect(ready).resolves.toBe(true);
-      expect(thrownBy(() => timer.consume())).toBeInstanceOf(ReceiverError);
-      await expect(timer.ready()).resolves.toBe(false);
+      await expectFailsOnceThroughReady(Timer.timeout(10, { scheduler }));
     });
 
     it('a receive() waiting in the slot beside a ready(), when re-arming for the ready() throws: nothing throws out of the alarm, the error is not lost', async () => {
